@@ -53,6 +53,12 @@ function checkOneOf(branches: readonly Schema[], value: unknown, path: string, p
     problems.push({ path, message: `must match exactly one of ${names.join(", ")}, but matches ${matching}` });
     return;
   }
+  // Every form has the same complaint (say, the body is not an object): say it once.
+  const described = results.map((r) => r.map(describeProblem).join("; "));
+  if (described.every((text) => text === described[0])) {
+    problems.push(...results[0]!);
+    return;
+  }
   const fewest = Math.min(...results.map((r) => r.length));
   const closest = results.filter((r) => r.length === fewest);
   // One form is clearly what the caller meant: its problems are the useful ones.
@@ -60,7 +66,7 @@ function checkOneOf(branches: readonly Schema[], value: unknown, path: string, p
     problems.push(...closest[0]!);
     return;
   }
-  const why = results.map((r, i) => `${names[i]}: ${r.map(describeProblem).join("; ")}`);
+  const why = described.map((text, i) => `${names[i]}: ${text}`);
   problems.push({ path, message: `must match exactly one of ${names.join(" or ")} (${why.join(" | ")})` });
 }
 

@@ -1,0 +1,16 @@
+import { ZApiError } from "./zapi-error.js";
+
+/**
+ * The request failed below HTTP: refused, reset, DNS, TLS. `cause` is the underlying
+ * error, with any secret redacted.
+ */
+export class ZApiNetworkError extends ZApiError {
+  override readonly name = "ZApiNetworkError";
+  /** The system error code, such as `ECONNREFUSED`, when the runtime gives one. */
+  readonly code: string | undefined;
+
+  constructor(message: string, cause: unknown, code: string | undefined) {
+    super(message, { cause });
+    this.code = code;
+  }
+}

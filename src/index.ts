@@ -1,0 +1,12 @@
+export { createZApiClient, type ZApiClient } from "./client.js";
+export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type RetryOptions, type ZApiClientOptions } from "./options.js";
+export { normalizePhone } from "./body.js";
+export type { AddParticipantBody, AddParticipantResult, CallOptions, CredentialedPaths } from "./types.js";
+export type { Problem } from "./validate.js";
+export { ZApiError } from "./errors/zapi-error.js";
+export { ZApiValidationError } from "./errors/validation-error.js";
+export { ZApiHttpError } from "./errors/http-error.js";
+export { ZApiResponseError } from "./errors/response-error.js";
+export { ZApiTimeoutError } from "./errors/timeout-error.js";
+export { ZApiNetworkError } from "./errors/network-error.js";
+export { ZApiAbortError } from "./errors/abort-error.js";

@@ -1,0 +1,106 @@
+import { describe, expect, it, vi } from "vitest";
+import { normalizePhone, prepareBody } from "../src/body.js";
+import { createZApiClient, ZApiError, ZApiValidationError } from "../src/index.js";
+import { rejection } from "./helpers/secrets.js";
+
+const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+
+function validationError(body: unknown): ZApiValidationError {
+  try {
+    prepareBody(body);
+  } catch (error) {
+    if (error instanceof ZApiValidationError) return error;
+    throw error;
+  }
+  throw new Error("expected a ZApiValidationError");
+}
+
+describe("phones are reduced to digits, then repeats dropped", () => {
+  it.each([
+    ["+55 (44) 99999-9999", "5544999999999"],
+    ["55 44 99999 9999", "5544999999999"],
+    ["55.44.99999.9999", "5544999999999"],
+    ["+55-44-99999-9999", "5544999999999"],
+    ["\t5544999999999\n", "5544999999999"],
+    ["5544999999999", "5544999999999"],
+  ])("%j becomes %j", (written, sent) => {
+    expect(normalizePhone(written)).toBe(sent);
+    expect(prepareBody({ ...seed, phones: [written] }).phones).toEqual([sent]);
+  });
+
+  it("drops phones that are the same once reduced, keeping the first", () => {
+    const body = prepareBody({ ...seed, phones: ["+55 44 99999-9999", "5544888888888", "5544999999999", "55 44 88888 8888"] });
+    expect(body.phones).toEqual(["5544999999999", "5544888888888"]);
+  });
+
+  it("leaves the caller's object and list untouched", () => {
+    const phones = ["+55 44 99999-9999", "5544999999999"];
+    const input = { ...seed, phones };
+    const frozen = JSON.stringify(input);
+    prepareBody(input);
+    expect(JSON.stringify(input)).toBe(frozen);
+    expect(input.phones).toBe(phones);
+  });
+
+  it("does not turn letters or a second + into digits", () => {
+    expect(validationError({ ...seed, phones: ["55 44 9999-abcd"] }).problems).toEqual([
+      { path: "/phones/0", message: "must match the pattern ^[0-9]+$", value: "55 44 9999-abcd" },
+    ]);
+    expect(validationError({ ...seed, phones: ["++5544999999999"] }).problems[0]!.path).toBe("/phones/0");
+  });
+});
+
+describe("bad bodies are refused with every problem, where and what", () => {
+  it("lists each problem with the caller's own index and value", () => {
+    const error = validationError({
+      ...seed,
+      phones: ["5544999999999", "+55 44 99999-9999", "12345678901234567", "55-abc", 5544],
+      extra: "x",
+    });
+    expect(error).toBeInstanceOf(ZApiError);
+    expect(error.problems).toEqual([
+      { path: "/phones/2", message: "must have at most 15 characters", value: "12345678901234567" },
+      { path: "/phones/3", message: "must match the pattern ^[0-9]+$", value: "55-abc" },
+      { path: "/phones/4", message: "must be a string", value: 5544 },
+      { path: "/extra", message: "is not allowed", value: "x" },
+    ]);
+    expect(error.message).toContain("5 problems".replace("5", String(error.problems.length)));
+    expect(error.message).toContain('/phones/3 "55-abc" must match the pattern ^[0-9]+$');
+    expect(error.message).toContain("nothing was sent");
+  });
+
+  it("names both forms when the body has both ids", () => {
+    const error = validationError({ ...seed, groupId: "120363019502650977-group" });
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toMatch(/exactly one of Community form or Group form/);
+    expect(error.message).toContain("/groupId");
+    expect(error.message).toContain("/communityId");
+  });
+
+  it("names both forms when the body has neither id", () => {
+    const error = validationError({ autoInvite: true, phones: ["5544999999999"] });
+    expect(error.message).toMatch(/Community form: \/communityId is required \| Group form: \/groupId is required/);
+  });
+
+  it("reports the group form's problems when the body is clearly a group", () => {
+    const error = validationError({ autoInvite: true, groupId: "not-a-group", phones: ["5544999999999"] });
+    expect(error.problems).toEqual([{ path: "/groupId", message: "must match the pattern ^[0-9]+-(group|[0-9]+)$", value: "not-a-group" }]);
+  });
+
+  it.each([
+    ["an empty list", { ...seed, phones: [] }, "/phones", "must have at least 1 item"],
+    ["no phones", { autoInvite: true, communityId: "1" }, "/phones", "is required"],
+    ["a body that is not an object", "hello", "", "must be an object"],
+    ["autoInvite as a string", { ...seed, autoInvite: "yes" }, "/autoInvite", "must be a boolean"],
+  ])("refuses %s", (_name, body, path, message) => {
+    expect(validationError(body).problems).toContainEqual(expect.objectContaining({ path, message }));
+  });
+
+  it("is thrown by addParticipant before fetch is called", async () => {
+    const fetch = vi.fn();
+    const client = createZApiClient({ instanceId: "i", token: "t", fetch });
+    const error = await rejection(client.addParticipant({ ...seed, phones: [] }));
+    expect(error).toBeInstanceOf(ZApiValidationError);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});

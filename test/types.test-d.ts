@@ -1,0 +1,48 @@
+import { assertType, describe, expectTypeOf, it } from "vitest";
+import { createZApiClient, type AddParticipantBody, type AddParticipantResult } from "../src/index.js";
+
+const client = createZApiClient({ instanceId: "i", token: "t" });
+
+describe("addParticipant's types", () => {
+  it("accepts the community form and the group form", () => {
+    assertType<AddParticipantBody>({ autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999"] });
+    assertType<AddParticipantBody>({ autoInvite: false, groupId: "120363019502650977-group", phones: ["5544999999999"] });
+  });
+
+  it("refuses a body with both ids, or neither, or without phones or autoInvite", () => {
+    // @ts-expect-error both ids
+    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] });
+    // @ts-expect-error neither id
+    assertType<AddParticipantBody>({ autoInvite: true, phones: ["1"] });
+    // @ts-expect-error no phones
+    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1" });
+    // @ts-expect-error no autoInvite
+    assertType<AddParticipantBody>({ communityId: "1", phones: ["1"] });
+    // @ts-expect-error an unknown field
+    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1", phones: ["1"], extra: 1 });
+    // @ts-expect-error phones are strings
+    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1", phones: [5544999999999] });
+  });
+
+  it("resolves to { value: boolean }", () => {
+    expectTypeOf(client.addParticipant).returns.resolves.toEqualTypeOf<{ value: boolean }>();
+    expectTypeOf<AddParticipantResult>().toEqualTypeOf<{ value: boolean }>();
+  });
+
+  it("takes signal and timeoutMs per call, nothing else", () => {
+    expectTypeOf(client.addParticipant).parameter(1).toEqualTypeOf<{ signal?: AbortSignal; timeoutMs?: number } | undefined>();
+    // @ts-expect-error not a call option
+    void client.addParticipant({ autoInvite: true, communityId: "1", phones: ["1"] }, { retries: 2 });
+  });
+});
+
+describe("api's types", () => {
+  it("takes paths relative to the credentials, without instanceId or token", async () => {
+    const { data } = await client.api.POST("/add-participant", { body: { autoInvite: true, communityId: "1", phones: ["1"] } });
+    expectTypeOf(data).toEqualTypeOf<{ value: boolean } | undefined>();
+    // @ts-expect-error the full path is not an api path: the client adds the prefix
+    void client.api.POST("/instances/{instanceId}/token/{token}/add-participant", { body: { autoInvite: true, communityId: "1", phones: ["1"] } });
+    // @ts-expect-error the body is still checked against the spec
+    void client.api.POST("/add-participant", { body: { autoInvite: true, phones: ["1"] } });
+  });
+});
