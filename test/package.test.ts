@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { projectRoot, run } from "./helpers/project.js";
+
+// What a user gets from `npm install zapi-client`: the packed tarball, installed into a
+// fresh project, type-checked strictly and run against the Prism mock.
+const consumer = `
+import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantBody } from "zapi-client";
+
+const client = createZApiClient({ instanceId: "demo-instance", token: "demo-token" });
+const body: AddParticipantBody = { autoInvite: true, communityId: "120363019502650977", phones: ["+55 44 99999-9999", "5544888888888"] };
+const result: { value: boolean } = await client.addParticipant(body);
+
+// @ts-expect-error both ids are refused by the types
+const both: AddParticipantBody = { autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] };
+void both;
+
+let refused = "";
+try {
+  await client.addParticipant({ autoInvite: true, communityId: "1", phones: [] });
+} catch (error) {
+  if (error instanceof ZApiValidationError && error instanceof ZApiError) refused = error.problems[0]?.path ?? "";
+}
+console.log(JSON.stringify({ result, refused }));
+`;
+
+let dir: string;
+let tarball: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "zapi-package-test-"));
+  const packed = await run("npm", ["pack", "--pack-destination", dir, "--silent"]);
+  expect(packed.code, packed.stderr).toBe(0);
+  tarball = join(dir, readdirSync(dir).find((name) => name.endsWith(".tgz"))!);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the published package", () => {
+  it("passes publint", async () => {
+    const linted = await run(`${projectRoot}node_modules/.bin/publint`, ["run", tarball, "--strict"]);
+    expect(linted.code, linted.stdout + linted.stderr).toBe(0);
+    expect(linted.stdout).toContain("All good!");
+  });
+
+  it("passes arethetypeswrong as an ESM-only package", async () => {
+    const checked = await run(`${projectRoot}node_modules/.bin/attw`, [tarball, "--profile", "esm-only", "--format", "ascii"]);
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    const problems = checked.stdout.split("\n").filter((line) => /💀|❌|⚠️/.test(line) && !line.includes("ignored"));
+    expect(problems).toEqual([]);
+    expect(checked.stdout).toContain("node16 (from ESM)");
+  });
+
+  it("installs into a fresh project, type-checks in strict mode without Node types, and runs against Prism", async () => {
+    const app = join(dir, "app");
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { "zapi-client": `file:${tarball}` } }));
+    writeFileSync(join(app, "consumer.ts"), consumer);
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], types: [], outDir: "out", exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true },
+        files: ["consumer.ts"],
+      }),
+    );
+    const installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: app });
+    expect(installed.code, installed.stderr).toBe(0);
+
+    const compiled = await run(`${projectRoot}node_modules/.bin/tsc`, ["-p", app], { cwd: app });
+    expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
+
+    const ran = await run(process.execPath, [join(app, "out/consumer.js")], {
+      cwd: app,
+      env: { ...process.env, ZAPI_BASE_URL: inject("prismUrl"), ZAPI_INSTANCE_ID: "", ZAPI_TOKEN: "", ZAPI_CLIENT_TOKEN: "" },
+    });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual({ result: { value: true }, refused: "/phones" });
+  });
+});
