@@ -44,12 +44,12 @@ export async function startPrism({ readyTimeoutMs = 30_000, onWait = () => {} } 
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
-      throw new Error(`Prism exited (code ${child.exitCode}) before it was ready. Its output:\n${output}`);
+      throw new Error(`Prism (pid ${child.pid}) exited with code ${child.exitCode} before it was ready. Its output:\n${output}`);
     }
     if (await answers(url)) return { url, pid: /** @type {number} */ (child.pid), stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Prism did not answer on ${url} within ${readyTimeoutMs} ms. Its output:\n${output}`);
+      throw new Error(`Prism (pid ${child.pid}) did not answer on ${url} within ${readyTimeoutMs} ms. Its output:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -31,7 +31,9 @@ export function createAddParticipant(endpoint: Endpoint) {
   return async function addParticipant(body: AddParticipantBody, call: CallOptions = {}): Promise<AddParticipantResult> {
     const payload = JSON.stringify(prepareBody(body));
     const timeoutMs = resolveTimeout(call.timeoutMs, "timeoutMs") ?? options.timeoutMs;
-    const { signal } = call;
+    // A private follower of the caller's signal: listeners go on it, not on a signal the
+    // caller may share across many concurrent calls (MaxListenersExceededWarning).
+    const signal = call.signal && AbortSignal.any([call.signal]);
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new ZApiAbortError(signal.reason);
       try {

@@ -13,11 +13,21 @@ const PHONE_DECORATION = /[\s().-]/g;
  * naming every problem, with locations and values as the caller wrote them.
  */
 export function prepareBody(input: unknown): AddParticipantBody {
-  const phones = isRecord(input) && Array.isArray(input["phones"]) ? (input["phones"] as unknown[]) : undefined;
-  if (!phones) return checked(input, undefined, undefined);
+  const { body, written, keptFrom } = normalizeBody(input);
+  const problems = validate(addParticipantRequestSchema, body);
+  if (problems.length === 0) return body as AddParticipantBody;
+  throw new ZApiValidationError(written ? problems.map((p) => asWritten(p, written, keptFrom)) : problems);
+}
 
+/**
+ * The body that would be sent, before it is checked: phones reduced to digits and repeats
+ * dropped. `keptFrom[k]` is the caller's index of the k-th phone kept.
+ */
+export function normalizeBody(input: unknown): { body: unknown; written?: unknown[]; keptFrom: number[] } {
+  const phones = isRecord(input) && Array.isArray(input["phones"]) ? (input["phones"] as unknown[]) : undefined;
+  if (!phones) return { body: input, keptFrom: [] };
   const kept: unknown[] = [];
-  const keptFrom: number[] = []; // index in the caller's list of each kept phone
+  const keptFrom: number[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < phones.length; i++) {
     const phone = typeof phones[i] === "string" ? normalizePhone(phones[i] as string) : phones[i];
@@ -28,19 +38,13 @@ export function prepareBody(input: unknown): AddParticipantBody {
     kept.push(phone);
     keptFrom.push(i);
   }
-  return checked({ ...(input as object), phones: kept }, phones, keptFrom);
+  return { body: { ...(input as object), phones: kept }, written: phones, keptFrom };
 }
 
 /** `+55 (44) 99999-9999` → `5544999999999`; anything else is left for the check to name. */
 export function normalizePhone(phone: string): string {
   const bare = phone.replace(PHONE_DECORATION, "");
   return bare.startsWith("+") ? bare.slice(1) : bare;
-}
-
-function checked(body: unknown, original: unknown[] | undefined, keptFrom: number[] | undefined): AddParticipantBody {
-  const problems = validate(addParticipantRequestSchema, body);
-  if (problems.length === 0) return body as AddParticipantBody;
-  throw new ZApiValidationError(original && keptFrom ? problems.map((p) => asWritten(p, original, keptFrom)) : problems);
 }
 
 // Reports /phones/k at the caller's own index, with the phone as the caller wrote it.

@@ -100,11 +100,15 @@ function checkArray(schema: Schema, value: readonly unknown[], path: string, pro
   }
 }
 
+// A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
 function checkObject(schema: Schema, value: Record<string, unknown>, path: string, problems: Problem[]): void {
   for (const name of schema.required ?? []) {
-    if (!Object.hasOwn(value, name)) problems.push({ path: `${path}/${escapePointer(name)}`, message: "is required" });
+    if (value[name] === undefined || !Object.hasOwn(value, name)) {
+      problems.push({ path: `${path}/${escapePointer(name)}`, message: "is required" });
+    }
   }
   for (const name of Object.keys(value)) {
+    if (value[name] === undefined) continue;
     const where = `${path}/${escapePointer(name)}`;
     const property = schema.properties?.[name];
     if (property) check(property, value[name], where, problems);

@@ -96,6 +96,11 @@ describe("bad bodies are refused with every problem, where and what", () => {
     expect(validationError(body).problems).toContainEqual(expect.objectContaining({ path, message }));
   });
 
+  it("treats a property set to undefined as absent, as JSON.stringify does", () => {
+    expect(prepareBody({ ...seed, groupId: undefined })).toEqual(seed);
+    expect(validationError({ ...seed, communityId: undefined }).message).toMatch(/communityId is required/);
+  });
+
   it("is thrown by addParticipant before fetch is called", async () => {
     const fetch = vi.fn();
     const client = createZApiClient({ instanceId: "i", token: "t", fetch });
