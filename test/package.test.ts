@@ -30,7 +30,8 @@ let dir: string;
 let tarball: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "zapi-package-test-"));
-  const packed = await run("npm", ["pack", "--pack-destination", dir, "--silent"]);
+  // dist/ was built by the global setup; packing must not rebuild it under other tests.
+  const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--silent"]);
   expect(packed.code, packed.stderr).toBe(0);
   tarball = join(dir, readdirSync(dir).find((name) => name.endsWith(".tgz"))!);
 }, 120_000);

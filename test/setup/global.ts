@@ -1,0 +1,25 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type {} from "vitest";
+import type { TestProject } from "vitest/node";
+import { startPrism } from "../../scripts/prism.mjs";
+import { projectRoot } from "../helpers/project.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the Prism mock of spec/zapi.yaml, for contract tests. */
+    prismUrl: string;
+  }
+}
+
+// Once per run, before any test: the Prism mock, and dist/ for the tests that run the
+// built package (the demo, the packed tarball), so no two tests build at the same time.
+export default async function setup(project: TestProject) {
+  console.log(`Node ${process.version}: building dist/ and starting the Prism mock`);
+  const [prism] = await Promise.all([
+    startPrism(),
+    promisify(execFile)(process.execPath, [`${projectRoot}node_modules/typescript/bin/tsc`, "-p", `${projectRoot}tsconfig.build.json`]),
+  ]);
+  project.provide("prismUrl", prism.url);
+  return () => prism.stop();
+}
