@@ -2,7 +2,7 @@
 // `npm start`: the seed's add-participant call through createZApiClient, against a Prism
 // mock of the spec (no account, no credentials). `npm start -- --live` sends it to Z-API.
 import { parseArgs } from "node:util";
-import { createZApiClient, DEFAULT_BASE_URL, ZApiError } from "../dist/src/index.js";
+import { createZApiClient, DEFAULT_BASE_URL, ZApiError } from "zapi-client";
 import { startPrism } from "./prism.mjs";
 
 const { values } = parseArgs({ options: { live: { type: "boolean", default: false } } });
