@@ -26,133 +26,99 @@ export interface Problem {
   readonly value?: unknown;
 }
 
-/** Every problem with `value` against `schema`; an empty list means valid. */
-export function validate(schema: Schema, value: unknown, path = ""): Problem[] {
+/** Every problem with `value` against `schema` (at most `limit`); empty means valid. */
+export function validate(schema: Schema, value: unknown, path = "", limit = Infinity): Problem[] {
   const problems: Problem[] = [];
-  check(schema, value, path, problems);
+  check(schema, value, path, undefined, problems, limit);
   return problems;
 }
 
-function check(schema: Schema, value: unknown, path: string, problems: Problem[]): void {
-  if (schema.oneOf) checkOneOf(schema.oneOf, value, path, problems);
-  if (schema.type !== undefined && !hasType(value, schema.type)) {
-    problems.push({ path, message: `must be ${article(schema.type)}`, value });
-    return;
+// `key` is appended to `parent` only when a problem is reported, so checking a long list
+// builds no path strings.
+function check(schema: Schema, value: unknown, parent: string, key: string | number | undefined, out: Problem[], limit: number): void {
+  const path = () => (key === undefined ? parent : `${parent}/${key}`);
+  const report = (message: string, withValue = true) => {
+    out.push(withValue ? { path: path(), message, value } : { path: path(), message });
+  };
+  if (schema.oneOf) checkOneOf(schema.oneOf, value, path(), out);
+  const { type } = schema;
+  if (out.length >= limit) return;
+  if (type && !(type === "integer" ? Number.isInteger(value) : type === "number" ? Number.isFinite(value) : typeOf(value) === type)) {
+    return report(`must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`);
   }
-  if (typeof value === "string") checkString(schema, value, path, problems);
-  else if (Array.isArray(value)) checkArray(schema, value, path, problems);
-  else if (isObject(value)) checkObject(schema, value, path, problems);
+  if (typeof value === "string") {
+    const { minLength = 0, maxLength = Infinity, pattern } = schema;
+    // Length counts code points; UTF-16 length decides unless surrogate pairs could matter.
+    if (value.length < 2 * minLength && codePoints(value) < minLength) report(`must have at least ${minLength} characters`);
+    if (value.length > maxLength && codePoints(value) > maxLength) report(`must have at most ${maxLength} characters`);
+    if (pattern !== undefined && !compiled(pattern).test(value)) report(`must match the pattern ${pattern}`);
+  } else if (Array.isArray(value)) {
+    const here = path();
+    if (value.length < (schema.minItems ?? 0)) report(`must have at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
+    for (let i = 0; schema.items && i < value.length && out.length < limit; i++) check(schema.items, value[i], here, i, out, limit);
+    if (schema.uniqueItems) {
+      // Primitives are their own keys; objects and arrays compare by sorted-key JSON.
+      const first = new Map<unknown, number>();
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        const id = typeof item === "object" && item !== null ? `\0${canonical(item)}` : item;
+        const seen = first.get(id);
+        if (seen === undefined) first.set(id, i);
+        else out.push({ path: `${here}/${i}`, message: `repeats ${here}/${seen}`, value: item });
+      }
+    }
+  } else if (typeOf(value) === "object") {
+    const here = path();
+    const record = value as Record<string, unknown>;
+    // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
+    for (const name of schema.required ?? []) {
+      if (record[name] === undefined) out.push({ path: `${here}/${escape(name)}`, message: "is required" });
+    }
+    for (const name of Object.keys(record)) {
+      const property = record[name];
+      if (property === undefined || out.length >= limit) continue;
+      // Own properties only: "constructor" must not find Object.prototype.constructor.
+      const sub = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : schema.additionalProperties;
+      if (sub === false) out.push({ path: `${here}/${escape(name)}`, message: "is not allowed", value: property });
+      else if (typeof sub === "object") check(sub, property, here, escape(name), out, limit);
+    }
+  }
 }
 
-function checkOneOf(branches: readonly Schema[], value: unknown, path: string, problems: Problem[]): void {
-  const results = branches.map((branch) => validate(branch, value, path));
-  const matching = results.filter((r) => r.length === 0).length;
+function checkOneOf(branches: readonly Schema[], value: unknown, path: string, out: Problem[]): void {
+  // A cheap pass first: each branch stops at its first problem.
+  const matching = branches.filter((branch) => validate(branch, value, path, 1).length === 0).length;
   if (matching === 1) return;
-  const names = branches.map((b, i) => b.title ?? `option ${i + 1}`);
-  if (matching > 1) {
-    problems.push({ path, message: `must match exactly one of ${names.join(", ")}, but matches ${matching}` });
-    return;
-  }
-  // Every form has the same complaint (say, the body is not an object): say it once.
-  const described = results.map((r) => r.map(describeProblem).join("; "));
-  if (described.every((text) => text === described[0])) {
-    problems.push(...results[0]!);
-    return;
-  }
-  const fewest = Math.min(...results.map((r) => r.length));
-  const closest = results.filter((r) => r.length === fewest);
-  // One form is clearly what the caller meant: its problems are the useful ones.
-  if (closest.length === 1) {
-    problems.push(...closest[0]!);
-    return;
-  }
-  const why = described.map((text, i) => `${names[i]}: ${text}`);
-  problems.push({ path, message: `must match exactly one of ${names.join(" or ")} (${why.join(" | ")})` });
+  const names = branches.map((branch, i) => branch.title ?? `option ${i + 1}`).join(" or ");
+  if (matching > 1) return void out.push({ path, message: `must match exactly one of ${names}, but matches ${matching}` });
+  const results = branches.map((branch) => validate(branch, value, path));
+  const described = results.map((problems) => problems.map(describeProblem).join("; "));
+  const fewest = Math.min(...results.map((problems) => problems.length));
+  const closest = results.filter((problems) => problems.length === fewest);
+  // All forms say the same (say, not an object), or one form is clearly what was meant.
+  if (closest.length === 1 || described.every((text) => text === described[0])) return void out.push(...closest[0]!);
+  const why = described.map((text, i) => `${branches[i]?.title ?? `option ${i + 1}`}: ${text}`).join(" | ");
+  out.push({ path, message: `must match exactly one of ${names} (${why})` });
 }
 
-function checkString(schema: Schema, value: string, path: string, problems: Problem[]): void {
-  if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
-    problems.push({ path, message: `must have at least ${schema.minLength} characters`, value });
-  }
-  if (schema.maxLength !== undefined && value.length > schema.maxLength && codePoints(value) > schema.maxLength) {
-    problems.push({ path, message: `must have at most ${schema.maxLength} characters`, value });
-  }
-  if (schema.pattern !== undefined && !compiled(schema.pattern).test(value)) {
-    problems.push({ path, message: `must match the pattern ${schema.pattern}`, value });
-  }
-}
-
-function checkArray(schema: Schema, value: readonly unknown[], path: string, problems: Problem[]): void {
-  if (schema.minItems !== undefined && value.length < schema.minItems) {
-    problems.push({ path, message: `must have at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`, value });
-  }
-  if (schema.items) {
-    for (let i = 0; i < value.length; i++) check(schema.items, value[i], `${path}/${i}`, problems);
-  }
-  if (schema.uniqueItems) {
-    const firstIndex = new Map<string, number>();
-    for (let i = 0; i < value.length; i++) {
-      const key = canonical(value[i]);
-      const first = firstIndex.get(key);
-      if (first === undefined) firstIndex.set(key, i);
-      else problems.push({ path: `${path}/${i}`, message: `repeats ${path}/${first}`, value: value[i] });
-    }
-  }
-}
-
-// A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
-function checkObject(schema: Schema, value: Record<string, unknown>, path: string, problems: Problem[]): void {
-  for (const name of schema.required ?? []) {
-    if (value[name] === undefined || !Object.hasOwn(value, name)) {
-      problems.push({ path: `${path}/${escapePointer(name)}`, message: "is required" });
-    }
-  }
-  for (const name of Object.keys(value)) {
-    if (value[name] === undefined) continue;
-    const where = `${path}/${escapePointer(name)}`;
-    const property = schema.properties?.[name];
-    if (property) check(property, value[name], where, problems);
-    else if (schema.additionalProperties === false) problems.push({ path: where, message: "is not allowed", value: value[name] });
-    else if (typeof schema.additionalProperties === "object") check(schema.additionalProperties, value[name], where, problems);
-  }
-}
-
-/** `/phones/2: "abc" must match …`, the form errors print. */
+/** `/phones/2 "abc" must match …`, the form errors print. */
 export function describeProblem(problem: Problem): string {
-  const shown = "value" in problem ? ` ${preview(problem.value)}` : "";
+  let shown = "";
+  if ("value" in problem) {
+    try {
+      shown = JSON.stringify(problem.value) ?? String(problem.value);
+    } catch {
+      shown = String(problem.value);
+    }
+    shown = ` ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
+  }
   return `${problem.path || "body"}${shown} ${problem.message}`;
 }
 
-function preview(value: unknown): string {
-  let text: string;
-  try {
-    text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+function typeOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
-function hasType(value: unknown, type: NonNullable<Schema["type"]>): boolean {
-  switch (type) {
-    case "object": return isObject(value);
-    case "array": return Array.isArray(value);
-    case "null": return value === null;
-    case "integer": return Number.isInteger(value);
-    case "number": return typeof value === "number" && Number.isFinite(value);
-    default: return typeof value === type;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-// JSON Schema counts characters as code points, not UTF-16 units.
 function codePoints(text: string): number {
   let count = 0;
   for (const _ of text) count++;
@@ -166,15 +132,13 @@ function compiled(pattern: string): RegExp {
   return regex;
 }
 
-// JSON equality for uniqueItems: same JSON text once object keys are sorted.
+// JSON equality for objects: the same JSON once keys are sorted.
 function canonical(value: unknown): string {
-  if (typeof value === "string") return `s${value}`;
-  if (typeof value !== "object" || value === null) return `p${JSON.stringify(value)}`;
-  return `o${JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  )}`;
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeOf(v) === "object" ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+  );
 }
 
-function escapePointer(name: string): string {
+function escape(name: string): string {
   return name.replaceAll("~", "~0").replaceAll("/", "~1");
 }

@@ -96,6 +96,11 @@ describe("bad bodies are refused with every problem, where and what", () => {
     expect(validationError(body).problems).toContainEqual(expect.objectContaining({ path, message }));
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("refuses an extra field named %s", (name) => {
+    const body = JSON.parse(`{"autoInvite":true,"communityId":"1","phones":["1"],"${name}":1}`);
+    expect(validationError(body).problems).toEqual([{ path: `/${name}`, message: "is not allowed", value: 1 }]);
+  });
+
   it("treats a property set to undefined as absent, as JSON.stringify does", () => {
     expect(prepareBody({ ...seed, groupId: undefined })).toEqual(seed);
     expect(validationError({ ...seed, communityId: undefined }).message).toMatch(/communityId is required/);
