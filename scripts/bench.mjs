@@ -1,0 +1,158 @@
+// @ts-check
+// `npm run bench`: what zapi-client costs over a plain fetch. Prints ratios measured in
+// this run, never asserted against a clock. Rounds interleave A B C A B C after a warm-up,
+// so machine noise hits every variant alike; the median of the rounds is reported.
+import { execFileSync, spawn } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import os from "node:os";
+import * as esbuild from "esbuild";
+import createClient from "openapi-fetch";
+import { createZApiClient } from "zapi-client";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 15);
+const WARMUP_ROUNDS = 3;
+const PATH = "/instances/{instanceId}/token/{token}/add-participant";
+const body = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+const answer = '{"value":true}';
+
+/** The three ways to make the same call, against one base URL and fetch. */
+function variants(/** @type {string} */ baseUrl, /** @type {typeof fetch} */ fetchImpl) {
+  const url = `${baseUrl}/instances/i/token/t/add-participant`;
+  const init = { method: "POST", headers: { "Content-Type": "application/json" } };
+  /** @type {any} */
+  const bare = createClient({ baseUrl, fetch: fetchImpl });
+  const zapi = createZApiClient({ instanceId: "i", token: "t", baseUrl, fetch: fetchImpl });
+  return {
+    "(a) raw fetch + JSON.parse": async () => JSON.parse(await (await fetchImpl(url, { ...init, body: JSON.stringify(body) })).text()),
+    "(b) bare openapi-fetch POST": async () => (await bare.POST(PATH, { params: { path: { instanceId: "i", token: "t" } }, body })).data,
+    "(c) zapi-client addParticipant": () => zapi.addParticipant(body),
+  };
+}
+
+/** ops/s of each variant: median of interleaved rounds of `calls` calls at `concurrency`. */
+async function measure(/** @type {Record<string, () => Promise<unknown>>} */ fns, /** @type {number} */ calls, /** @type {number} */ concurrency) {
+  /** @type {Record<string, number[]>} */
+  const samples = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    for (const [name, fn] of Object.entries(fns)) {
+      let next = 0;
+      const worker = async () => {
+        while (next++ < calls) {
+          const result = await fn();
+          if (/** @type {any} */ (result)?.value !== true) throw new Error(`${name} returned ${JSON.stringify(result)}`);
+        }
+      };
+      const started = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (round >= WARMUP_ROUNDS) samples[name]?.push(calls / seconds);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+}
+
+function report(/** @type {string} */ title, /** @type {Record<string, number>} */ results) {
+  const base = Object.values(results)[0] ?? 1;
+  console.log(`\n${title}`);
+  for (const [name, opsPerSecond] of Object.entries(results)) {
+    console.log(`  ${name.padEnd(34)} ${opsPerSecond.toFixed(0).padStart(8)} ops/s   ${(opsPerSecond / base).toFixed(3)}× raw fetch`);
+  }
+}
+
+function median(/** @type {number[]} */ values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** A node:http server answering 200 {"value":true}, in its own process so it has its own core. */
+async function startLoopbackServer() {
+  const child = spawn(process.execPath, ["-e", `
+    const server = require("node:http").createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": ${answer.length} });
+        res.end(${JSON.stringify(answer)});
+      });
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
+  `], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve) => child.stdout.once("data", (chunk) => resolve(String(chunk).trim())));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+const inMemoryFetch = /** @type {typeof fetch} */ (async () => new Response(answer, { status: 200, headers: { "content-type": "application/json", "content-length": String(answer.length) } }));
+
+async function bundleSize() {
+  const result = await esbuild.build({
+    stdin: { contents: 'import { createZApiClient } from "zapi-client";\nglobalThis.createZApiClient = createZApiClient;\n', resolveDir: projectRoot, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+}
+
+/** Median ms to import `specifier` in a fresh Node process. */
+function coldImportMs(/** @type {string} */ specifier) {
+  const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`;
+  const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: projectRoot }).toString()));
+  return median(runs);
+}
+
+/** Peak heap above the baseline while a 10,000-phone call is checked, serialized and sent. */
+function peakHeapFor10kPhones() {
+  const script = `
+    import { createZApiClient } from "zapi-client";
+    const phones = Array.from({ length: 10000 }, (_, i) => "55" + String(44900000000 + i));
+    const body = { autoInvite: true, communityId: "120363019502650977", phones };
+    let peak = 0, sentBytes = 0;
+    const fetch = async (url, init) => {
+      peak = process.memoryUsage().heapUsed; // everything the call built is alive here
+      sentBytes = init.body.length;
+      return new Response('{"value":true}', { status: 200, headers: { "content-length": "14" } });
+    };
+    const client = createZApiClient({ instanceId: "i", token: "t", fetch, baseUrl: "http://127.0.0.1:9" });
+    await client.addParticipant(body); // warm: compile code paths, regex caches
+    globalThis.gc(); globalThis.gc();
+    const before = process.memoryUsage().heapUsed;
+    await client.addParticipant(body);
+    console.log(JSON.stringify({ extra: peak - before, sentBytes }));
+  `;
+  return JSON.parse(execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { cwd: projectRoot }).toString());
+}
+
+console.log(`zapi-client benchmark: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${os.platform()}`);
+console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up rounds; median ops/s; ratio to (a) from this same run`);
+
+const server = await startLoopbackServer();
+try {
+  const loopback = await measure(variants(server.url, globalThis.fetch), 2_000, 10);
+  report("Loopback node:http server (127.0.0.1, 2,000 calls a round, 10 in flight)", loopback);
+} finally {
+  server.stop();
+}
+
+const memory = await measure(variants("http://127.0.0.1:9", inMemoryFetch), 20_000, 1);
+report("In-memory fetch (20,000 calls a round, one at a time)", memory);
+const rawUs = 1e6 / (memory["(a) raw fetch + JSON.parse"] ?? 1);
+const clientUs = 1e6 / (memory["(c) zapi-client addParticipant"] ?? 1);
+console.log(`  zapi-client's own cost: ${(clientUs - rawUs).toFixed(2)} µs a call (${clientUs.toFixed(2)} µs vs ${rawUs.toFixed(2)} µs raw)`);
+
+const size = await bundleSize();
+console.log(`\nBundle of \`import { createZApiClient } from "zapi-client"\` (esbuild, platform neutral, minified, openapi-fetch included)`);
+console.log(`  ${(size.minified / 1000).toFixed(2)} kB minified, ${(size.gzipped / 1000).toFixed(2)} kB gzipped (goal ≤ 4.5 kB gzipped)`);
+
+console.log(`\nCold import in a fresh Node process (median of 7)`);
+console.log(`  zapi-client   ${coldImportMs("zapi-client").toFixed(1)} ms`);
+console.log(`  openapi-fetch ${coldImportMs("openapi-fetch").toFixed(1)} ms`);
+
+const heap = peakHeapFor10kPhones();
+console.log(`\nA call with 10,000 phones`);
+console.log(`  peak extra heap ${(heap.extra / 1024).toFixed(0)} KiB while sending a ${(heap.sentBytes / 1024).toFixed(0)} KiB body (${(heap.extra / heap.sentBytes).toFixed(2)}× the body)`);
