@@ -43,6 +43,10 @@ export function normalizeBody(input: unknown): { body: unknown; written?: unknow
 
 /** `+55 (44) 99999-9999` → `5544999999999`; anything else is left for the check to name. */
 export function normalizePhone(phone: string): string {
+  // Most phones are digits already: a scan that allocates nothing.
+  let i = 0;
+  while (i < phone.length && phone.charCodeAt(i) >= 48 && phone.charCodeAt(i) <= 57) i++;
+  if (i === phone.length) return phone;
   const bare = phone.replace(PHONE_DECORATION, "");
   return bare.startsWith("+") ? bare.slice(1) : bare;
 }

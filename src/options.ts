@@ -49,25 +49,32 @@ export interface ResolvedOptions {
   readonly retry: Readonly<Required<RetryOptions>>;
 }
 
+const isMs = (value: unknown) => typeof value === "number" && value >= 0 && Number.isFinite(value);
+// Each retry option: its check, and what it must be when the check fails.
+const RETRY_RULES: Record<keyof RetryOptions, [(value: unknown) => boolean, string]> = {
+  attempts: [(value) => Number.isInteger(value) && (value as number) >= 1, "a whole number from 1"],
+  maxRetryAfterMs: [isMs, "a finite number of milliseconds from 0"],
+  backoffMs: [isMs, "a finite number of milliseconds from 0"],
+  unsafe: [(value) => typeof value === "boolean", "a boolean"],
+};
 const OPTION_NAMES = ["instanceId", "token", "clientToken", "baseUrl", "fetch", "timeoutMs", "retry"];
-const RETRY_NAMES = ["attempts", "maxRetryAfterMs", "backoffMs", "unsafe"];
 
 /** Checks every option once, at creation, and fills in variables and defaults. */
 export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions {
   if (typeof options !== "object" || options === null) throw new ZApiError("createZApiClient takes an options object");
   rejectUnknown(options, OPTION_NAMES, "createZApiClient");
   const env = globalThis.process?.env ?? {};
-
-  const instanceId = secretOrEnv(options.instanceId, "instanceId", env["ZAPI_INSTANCE_ID"], "ZAPI_INSTANCE_ID", "instance id");
-  const token = secretOrEnv(options.token, "token", env["ZAPI_TOKEN"], "ZAPI_TOKEN", "instance token");
-  const missing = [instanceId, token].filter((value): value is ZApiError => value instanceof ZApiError);
-  if (missing.length > 0) throw new ZApiError(missing.map((error) => error.message).join(" "));
+  const instanceId = fromEnv(options, "instanceId", env, "ZAPI_INSTANCE_ID");
+  const token = fromEnv(options, "token", env, "ZAPI_TOKEN");
+  const missing = [
+    instanceId ? "" : "Missing the instance id: pass `instanceId` to createZApiClient or set ZAPI_INSTANCE_ID.",
+    token ? "" : "Missing the instance token: pass `token` to createZApiClient or set ZAPI_TOKEN.",
+  ].filter(Boolean);
+  if (missing.length > 0) throw new ZApiError(missing.join(" "));
   // URL normalization would drop a "." or ".." path segment and send the call elsewhere.
-  if (instanceId === "." || instanceId === ".." || token === "." || token === "..") {
-    throw new ZApiError("`instanceId` and `token` cannot be \".\" or \"..\"");
+  if ([instanceId, token].some((value) => value === "." || value === "..")) {
+    throw new ZApiError('`instanceId` and `token` cannot be "." or ".."');
   }
-  const clientToken = secretOrEnv(options.clientToken, "clientToken", env["ZAPI_CLIENT_TOKEN"], "ZAPI_CLIENT_TOKEN", "");
-
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") {
     throw new ZApiError("No fetch: pass `fetch` to createZApiClient on a runtime without a global fetch");
@@ -75,7 +82,7 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
   return {
     instanceId: instanceId as string,
     token: token as string,
-    clientToken: typeof clientToken === "string" ? clientToken : undefined,
+    clientToken: fromEnv(options, "clientToken", env, "ZAPI_CLIENT_TOKEN"),
     baseUrl: resolveBaseUrl(options.baseUrl, env["ZAPI_BASE_URL"]),
     fetch: fetchImpl,
     timeoutMs: resolveTimeout(options.timeoutMs, "timeoutMs") ?? DEFAULT_TIMEOUT_MS,
@@ -85,37 +92,29 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
 
 /** Checks a per-call timeout the same way as the client's. */
 export function resolveTimeout(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0)) {
-    throw new ZApiError(`\`${name}\` must be a number of milliseconds above 0 (or Infinity), got ${show(value)}`);
+  if (value !== undefined && !(typeof value === "number" && value > 0)) invalid(name, "a number of milliseconds above 0 (or Infinity)", value);
+  return value as number | undefined;
+}
+
+// The option, else its variable (an empty variable counts as unset).
+function fromEnv(options: ZApiClientOptions, name: "instanceId" | "token" | "clientToken", env: Record<string, string | undefined>, variable: string) {
+  const value: unknown = options[name];
+  if (value === undefined) return env[variable] || undefined;
+  // Never echo a secret, not even a malformed one: say only what kind of value it was.
+  if (typeof value !== "string" || value === "") {
+    throw new ZApiError(`\`${name}\` must be a non-empty string, got ${value === "" ? "an empty string" : typeof value}`);
   }
   return value;
 }
 
-// Returns the value, undefined when optional and absent, or an error to report together.
-function secretOrEnv(value: unknown, option: string, fromEnv: string | undefined, variable: string, requiredAs: string) {
-  if (value !== undefined) {
-    // Never echo a secret, not even a malformed one: say only what kind of value it was.
-    if (typeof value !== "string" || value === "") {
-      throw new ZApiError(`\`${option}\` must be a non-empty string, got ${value === "" ? "an empty string" : typeof value}`);
-    }
-    return value;
-  }
-  if (fromEnv) return fromEnv;
-  if (!requiredAs) return undefined;
-  return new ZApiError(`Missing the ${requiredAs}: pass \`${option}\` to createZApiClient or set ${variable}.`);
-}
-
-function resolveBaseUrl(value: unknown, fromEnv: string | undefined): string {
-  const raw = value ?? (fromEnv || DEFAULT_BASE_URL);
-  const source = value === undefined && fromEnv ? "ZAPI_BASE_URL" : "`baseUrl`";
+function resolveBaseUrl(value: unknown, fromVariable: string | undefined): string {
+  const raw = value ?? (fromVariable || DEFAULT_BASE_URL);
   let url: URL | undefined;
   try {
-    url = typeof raw === "string" ? new URL(raw) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash) {
+    url = new URL(raw as string);
+  } catch {}
+  if (typeof raw !== "string" || !url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+    const source = value === undefined && fromVariable ? "ZAPI_BASE_URL" : "`baseUrl`";
     throw new ZApiError(`${source} must be an absolute http(s) URL without query or fragment, got ${show(raw)}`);
   }
   return url.href.replace(/\/+$/, "");
@@ -125,19 +124,18 @@ function resolveRetry(value: unknown): Required<RetryOptions> {
   const defaults = { attempts: 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false };
   if (value === false) return { ...defaults, attempts: 1 };
   if (value === undefined) return defaults;
-  if (typeof value !== "object" || value === null) throw new ZApiError(`\`retry\` must be false or an object, got ${show(value)}`);
-  rejectUnknown(value, RETRY_NAMES, "retry");
+  if (typeof value !== "object" || value === null) invalid("retry", "false or an object", value);
+  rejectUnknown(value as object, Object.keys(RETRY_RULES), "retry");
   const retry = { ...defaults, ...(value as RetryOptions) };
-  if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
-    throw new ZApiError(`\`retry.attempts\` must be a whole number from 1, got ${show(retry.attempts)}`);
+  for (const [name, [ok, expected]] of Object.entries(RETRY_RULES)) {
+    const option = retry[name as keyof RetryOptions];
+    if (!ok(option)) invalid(`retry.${name}`, expected, option);
   }
-  for (const name of ["maxRetryAfterMs", "backoffMs"] as const) {
-    if (typeof retry[name] !== "number" || !(retry[name] >= 0) || !Number.isFinite(retry[name])) {
-      throw new ZApiError(`\`retry.${name}\` must be a finite number of milliseconds from 0, got ${show(retry[name])}`);
-    }
-  }
-  if (typeof retry.unsafe !== "boolean") throw new ZApiError(`\`retry.unsafe\` must be a boolean, got ${show(retry.unsafe)}`);
   return retry;
+}
+
+function invalid(name: string, expected: string, got: unknown): never {
+  throw new ZApiError(`\`${name}\` must be ${expected}, got ${show(got)}`);
 }
 
 function rejectUnknown(object: object, known: readonly string[], where: string): void {

@@ -34,28 +34,31 @@ export function validate(schema: Schema, value: unknown, path = "", limit = Infi
 }
 
 // `key` is appended to `parent` only when a problem is reported, so checking a long list
-// builds no path strings.
+// builds no path strings (and no closures: this runs once per item).
 function check(schema: Schema, value: unknown, parent: string, key: string | number | undefined, out: Problem[], limit: number): void {
-  const path = () => (key === undefined ? parent : `${parent}/${key}`);
-  const report = (message: string, withValue = true) => {
-    out.push(withValue ? { path: path(), message, value } : { path: path(), message });
-  };
-  if (schema.oneOf) checkOneOf(schema.oneOf, value, path(), out);
+  if (schema.oneOf) checkOneOf(schema.oneOf, value, pointer(parent, key), out);
   const { type } = schema;
   if (out.length >= limit) return;
   if (type && !(type === "integer" ? Number.isInteger(value) : type === "number" ? Number.isFinite(value) : typeOf(value) === type)) {
-    return report(`must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`);
+    return void out.push({ path: pointer(parent, key), message: `must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`, value });
   }
   if (typeof value === "string") {
     const { minLength = 0, maxLength = Infinity, pattern } = schema;
     // Length counts code points; UTF-16 length decides unless surrogate pairs could matter.
-    if (value.length < 2 * minLength && codePoints(value) < minLength) report(`must have at least ${minLength} characters`);
-    if (value.length > maxLength && codePoints(value) > maxLength) report(`must have at most ${maxLength} characters`);
-    if (pattern !== undefined && !compiled(pattern).test(value)) report(`must match the pattern ${pattern}`);
+    if (value.length < 2 * minLength && codePoints(value) < minLength) {
+      out.push({ path: pointer(parent, key), message: `must have at least ${minLength} characters`, value });
+    }
+    if (value.length > maxLength && codePoints(value) > maxLength) {
+      out.push({ path: pointer(parent, key), message: `must have at most ${maxLength} characters`, value });
+    }
+    if (pattern !== undefined && !compiled(pattern).test(value)) {
+      out.push({ path: pointer(parent, key), message: `must match the pattern ${pattern}`, value });
+    }
   } else if (Array.isArray(value)) {
-    const here = path();
-    if (value.length < (schema.minItems ?? 0)) report(`must have at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
-    for (let i = 0; schema.items && i < value.length && out.length < limit; i++) check(schema.items, value[i], here, i, out, limit);
+    const here = pointer(parent, key);
+    const { minItems = 0, items } = schema;
+    if (value.length < minItems) out.push({ path: here, message: `must have at least ${minItems} item${minItems === 1 ? "" : "s"}`, value });
+    for (let i = 0; items && i < value.length && out.length < limit; i++) check(items, value[i], here, i, out, limit);
     if (schema.uniqueItems) {
       // Primitives are their own keys; objects and arrays compare by sorted-key JSON.
       const first = new Map<unknown, number>();
@@ -68,7 +71,7 @@ function check(schema: Schema, value: unknown, parent: string, key: string | num
       }
     }
   } else if (typeOf(value) === "object") {
-    const here = path();
+    const here = pointer(parent, key);
     const record = value as Record<string, unknown>;
     // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
     for (const name of schema.required ?? []) {
@@ -83,6 +86,10 @@ function check(schema: Schema, value: unknown, parent: string, key: string | num
       else if (typeof sub === "object") check(sub, property, here, escape(name), out, limit);
     }
   }
+}
+
+function pointer(parent: string, key: string | number | undefined): string {
+  return key === undefined ? parent : `${parent}/${key}`;
 }
 
 function checkOneOf(branches: readonly Schema[], value: unknown, path: string, out: Problem[]): void {
