@@ -35,8 +35,12 @@ function variants(/** @type {string} */ baseUrl, /** @type {typeof fetch} */ fet
 async function measure(/** @type {Record<string, () => Promise<unknown>>} */ fns, /** @type {number} */ calls, /** @type {number} */ concurrency) {
   /** @type {Record<string, number[]>} */
   const samples = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
+  const entries = Object.entries(fns);
   for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-    for (const [name, fn] of Object.entries(fns)) {
+    // Rotate the order (A B C, B C A, C A B …) and start each block on a collected heap,
+    // so no variant always pays for the garbage its predecessor left.
+    for (const [name, fn] of [...entries.slice(round % entries.length), ...entries.slice(0, round % entries.length)]) {
+      globalThis.gc?.();
       let next = 0;
       const worker = async () => {
         while (next++ < calls) {
@@ -136,7 +140,7 @@ function heapFor10kPhones() {
 }
 
 console.log(`zapi-client benchmark: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${os.platform()}`);
-console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up rounds; median ops/s; ratio to (a) from this same run`);
+console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up rounds, order rotated, heap collected before each block; median ops/s; ratio to (a) from this same run`);
 
 const server = await startLoopbackServer();
 try {

@@ -32,8 +32,9 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
   const redact = createRedactor(secrets);
   const prefix = `/instances/${encodeURIComponent(resolved.instanceId)}/token/`;
   const credentialed = `${resolved.baseUrl}${prefix}${encodeURIComponent(resolved.token)}`;
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (resolved.clientToken) headers["Client-Token"] = resolved.clientToken;
+  const credentialHeaders: Record<string, string> = resolved.clientToken ? { "Client-Token": resolved.clientToken } : {};
+  // Shared by every call: frozen, so an injected fetch cannot change the next call's.
+  const headers = Object.freeze({ "Content-Type": "application/json", ...credentialHeaders });
 
   const addParticipant = createAddParticipant({
     url: `${credentialed}/add-participant`,
@@ -46,7 +47,8 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
   const baseFetch = resolved.fetch;
   const api = createClient<CredentialedPaths>({
     baseUrl: credentialed,
-    headers,
+    // openapi-fetch sets Content-Type itself when there is a body.
+    headers: credentialHeaders,
     // The runtime's errors may quote the URL; they leave here scrubbed.
     fetch: async (request: Request) => {
       try {

@@ -49,12 +49,14 @@ export interface ResolvedOptions {
   readonly retry: Readonly<Required<RetryOptions>>;
 }
 
-const isMs = (value: unknown) => typeof value === "number" && value >= 0 && Number.isFinite(value);
+// setTimeout turns any longer delay into 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const isMs = (value: unknown) => typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS;
 // Each retry option: its check, and what it must be when the check fails.
 const RETRY_RULES: Record<keyof RetryOptions, [(value: unknown) => boolean, string]> = {
   attempts: [(value) => Number.isInteger(value) && (value as number) >= 1, "a whole number from 1"],
-  maxRetryAfterMs: [isMs, "a finite number of milliseconds from 0"],
-  backoffMs: [isMs, "a finite number of milliseconds from 0"],
+  maxRetryAfterMs: [isMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`],
+  backoffMs: [isMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`],
   unsafe: [(value) => typeof value === "boolean", "a boolean"],
 };
 const OPTION_NAMES = ["instanceId", "token", "clientToken", "baseUrl", "fetch", "timeoutMs", "retry"];
@@ -92,7 +94,9 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
 
 /** Checks a per-call timeout the same way as the client's. */
 export function resolveTimeout(value: unknown, name: string): number | undefined {
-  if (value !== undefined && !(typeof value === "number" && value > 0)) invalid(name, "a number of milliseconds above 0 (or Infinity)", value);
+  if (value !== undefined && !(typeof value === "number" && value > 0 && (value <= MAX_TIMER_MS || value === Infinity))) {
+    invalid(name, `a number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`, value);
+  }
   return value as number | undefined;
 }
 

@@ -97,6 +97,8 @@ describe("createZApiClient: options and ZAPI_* variables", () => {
     ["a baseUrl that is not a URL", { instanceId: "i", token: "t", baseUrl: "api.z-api.io" }, /`baseUrl` must be an absolute http\(s\) URL.*"api\.z-api\.io"/],
     ["a baseUrl with a query", { instanceId: "i", token: "t", baseUrl: "https://x.test/?a=1" }, /without query/],
     ["a negative timeout", { instanceId: "i", token: "t", timeoutMs: -1 }, /`timeoutMs` must be .* got -1/],
+    ["a timeout setTimeout would cut to 1 ms", { instanceId: "i", token: "t", timeoutMs: 1e12 }, /`timeoutMs` must be .*2147483647.* got 1000000000000/],
+    ["a Retry-After cap setTimeout would cut to 1 ms", { instanceId: "i", token: "t", retry: { maxRetryAfterMs: 2 ** 31 } }, /`retry.maxRetryAfterMs` must be .* got 2147483648/],
     ["zero retry attempts", { instanceId: "i", token: "t", retry: { attempts: 0 } }, /`retry.attempts` .* got 0/],
     ["an unknown retry option", { instanceId: "i", token: "t", retry: { tries: 2 } as never }, /Unknown option for retry: tries/],
     ["a token that is not a string", { instanceId: "i", token: 42 as never }, /`token` must be a non-empty string, got number/],
@@ -110,6 +112,7 @@ describe("createZApiClient: options and ZAPI_* variables", () => {
     const client = createZApiClient({ instanceId: "i", token: "t", fetch });
     await expect(client.addParticipant(seed, { timeoutMs: 0 })).rejects.toThrow(/`timeoutMs` must be .* got 0/);
     expect(spy).not.toHaveBeenCalled();
+    await expect(client.addParticipant(seed, { timeoutMs: Infinity })).resolves.toEqual({ value: true });
   });
 });
 
