@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   console.log(`Node ${process.version}: building dist/ and starting the Prism mock`);
   const [prism] = await Promise.all([
     startPrism(),
-    promisify(execFile)(process.execPath, [`${projectRoot}node_modules/typescript/bin/tsc`, "-p", `${projectRoot}tsconfig.build.json`]),
+    promisify(execFile)(process.execPath, [`${projectRoot}scripts/build.mjs`]),
   ]);
   project.provide("prismUrl", prism.url);
   return () => prism.stop();
