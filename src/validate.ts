@@ -96,7 +96,8 @@ function checkOneOf(branches: readonly Schema[], value: unknown, path: string, o
   // A cheap pass first: each branch stops at its first problem.
   const matching = branches.filter((branch) => validate(branch, value, path, 1).length === 0).length;
   if (matching === 1) return;
-  const names = branches.map((branch, i) => branch.title ?? `option ${i + 1}`).join(" or ");
+  const titles = branches.map((branch, i) => branch.title ?? `option ${i + 1}`);
+  const names = titles.join(" or ");
   if (matching > 1) return void out.push({ path, message: `must match exactly one of ${names}, but matches ${matching}` });
   const results = branches.map((branch) => validate(branch, value, path));
   const described = results.map((problems) => problems.map(describeProblem).join("; "));
@@ -104,7 +105,7 @@ function checkOneOf(branches: readonly Schema[], value: unknown, path: string, o
   const closest = results.filter((problems) => problems.length === fewest);
   // All forms say the same (say, not an object), or one form is clearly what was meant.
   if (closest.length === 1 || described.every((text) => text === described[0])) return void out.push(...closest[0]!);
-  const why = described.map((text, i) => `${branches[i]?.title ?? `option ${i + 1}`}: ${text}`).join(" | ");
+  const why = described.map((text, i) => `${titles[i]}: ${text}`).join(" | ");
   out.push({ path, message: `must match exactly one of ${names} (${why})` });
 }
 
