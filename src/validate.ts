@@ -33,7 +33,7 @@ export function validate(schema: Schema, value: unknown, path = "", limit = Infi
   return problems;
 }
 
-// `key` is appended to `parent` only when a problem is reported, so checking a long list
+// `key` is escaped and appended to `parent` only when a problem is reported, so checking a long list
 // builds no path strings (and no closures: this runs once per item).
 function check(schema: Schema, value: unknown, parent: string, key: string | number | undefined, out: Problem[], limit: number): void {
   if (schema.oneOf) checkOneOf(schema.oneOf, value, pointer(parent, key), out);
@@ -75,21 +75,22 @@ function check(schema: Schema, value: unknown, parent: string, key: string | num
     const record = value as Record<string, unknown>;
     // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
     for (const name of schema.required ?? []) {
-      if (record[name] === undefined) out.push({ path: `${here}/${escape(name)}`, message: "is required" });
+      if (record[name] === undefined) out.push({ path: pointer(here, name), message: "is required" });
     }
     for (const name of Object.keys(record)) {
       const property = record[name];
       if (property === undefined || out.length >= limit) continue;
       // Own properties only: "constructor" must not find Object.prototype.constructor.
       const sub = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : schema.additionalProperties;
-      if (sub === false) out.push({ path: `${here}/${escape(name)}`, message: "is not allowed", value: property });
-      else if (typeof sub === "object") check(sub, property, here, escape(name), out, limit);
+      if (sub === false) out.push({ path: pointer(here, name), message: "is not allowed", value: property });
+      else if (typeof sub === "object") check(sub, property, here, name, out, limit);
     }
   }
 }
 
+// Property names are escaped here, when a path is needed, not for every property checked.
 function pointer(parent: string, key: string | number | undefined): string {
-  return key === undefined ? parent : `${parent}/${key}`;
+  return key === undefined ? parent : `${parent}/${typeof key === "string" ? escape(key) : key}`;
 }
 
 function checkOneOf(branches: readonly Schema[], value: unknown, path: string, out: Problem[]): void {
@@ -148,5 +149,5 @@ function canonical(value: unknown): string {
 }
 
 function escape(name: string): string {
-  return name.replaceAll("~", "~0").replaceAll("/", "~1");
+  return /[~/]/.test(name) ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
 }

@@ -101,6 +101,11 @@ describe("bad bodies are refused with every problem, where and what", () => {
     expect(validationError(body).problems).toEqual([{ path: `/${name}`, message: "is not allowed", value: 1 }]);
   });
 
+  it("escapes / and ~ in a field's name as a JSON Pointer does", () => {
+    const body = { ...seed, "a/b~c": 1 };
+    expect(validationError(body).problems).toEqual([{ path: "/a~1b~0c", message: "is not allowed", value: 1 }]);
+  });
+
   it("treats a property set to undefined as absent, as JSON.stringify does", () => {
     expect(prepareBody({ ...seed, groupId: undefined })).toEqual(seed);
     expect(validationError({ ...seed, communityId: undefined }).message).toMatch(/communityId is required/);
