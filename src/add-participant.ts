@@ -49,9 +49,10 @@ export function createAddParticipant(endpoint: Endpoint) {
 
 async function attemptOnce(endpoint: Endpoint, payload: string, timeoutMs: number, signal: AbortSignal | undefined) {
   const controller = new AbortController();
-  const timer = Number.isFinite(timeoutMs) ? setTimeout(() => controller.abort(TIMED_OUT), timeoutMs) : undefined;
-  const forwardAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", forwardAbort, { once: true });
+  const timer = Number.isFinite(timeoutMs) ? setTimeout(abortForTimeout, timeoutMs, controller) : undefined;
+  // Closures only when the caller passed a signal: this path runs on every call.
+  const forwardAbort = signal && (() => controller.abort(signal.reason));
+  if (forwardAbort) signal.addEventListener("abort", forwardAbort, { once: true });
   try {
     const fetchImpl = endpoint.options.fetch;
     const response = await fetchImpl(endpoint.url, {
@@ -66,8 +67,12 @@ async function attemptOnce(endpoint: Endpoint, payload: string, timeoutMs: numbe
     throw classify(error, controller.signal, endpoint.redact, timeoutMs);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", forwardAbort);
+    if (forwardAbort) signal.removeEventListener("abort", forwardAbort);
   }
+}
+
+function abortForTimeout(controller: AbortController): void {
+  controller.abort(TIMED_OUT);
 }
 
 function interpret(endpoint: Endpoint, response: Response, text: string): AddParticipantResult {

@@ -4,11 +4,15 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_ERROR_TEXT = 2_000;
 
 /** The body as text, reading at most `limit` bytes. */
-export async function readText(response: Response, limit = MAX_BODY_BYTES): Promise<string> {
+export function readText(response: Response, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = response.headers.get("content-length");
-  if (!response.body) return "";
+  // Not async: the common case hands back text()'s own promise, with no extra await.
   if (declared !== null && Number(declared) <= limit) return response.text();
+  return readLimited(response, limit);
+}
 
+async function readLimited(response: Response, limit: number): Promise<string> {
+  if (!response.body) return "";
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";
