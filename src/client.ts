@@ -1,63 +1,47 @@
-import createClient, { type Client } from "openapi-fetch";
-import { createAddParticipant } from "./add-participant.js";
-import { resolveOptions, type ZApiClientOptions } from "./options.js";
-import { createRedactor, REDACTED } from "./redact.js";
-import type { AddParticipantBody, AddParticipantResult, CallOptions, CredentialedPaths } from "./types.js";
+import type { Client } from "openapi-fetch";
+import { operations } from "../generated/operations.js";
+import { VERSION } from "../generated/version.js";
+import { createApi } from "./core/api.js";
+import { createOperation, type Connection } from "./core/engine.js";
+import { resolveOptions, type ZApiClientOptions } from "./core/options.js";
+import { createRedactor, REDACTED } from "./core/redact.js";
+import type { CredentialedPaths, ZApiMethods } from "./types.js";
 
-/** What {@link createZApiClient} returns. It holds no readable secret. */
-export interface ZApiClient {
-  /**
-   * Adds the body's phones to its community or group. Phones are reduced to digits and
-   * repeats dropped, then the body is checked against the spec before anything is sent.
-   * Resolves to the 200 body, `{ value: false }` included; rejects with a `ZApiError`.
-   */
-  addParticipant(body: AddParticipantBody, options?: CallOptions): Promise<AddParticipantResult>;
+/** What {@link createZApiClient} returns: one method per operation of the spec, and `api`. It holds no readable secret. */
+export type ZApiClient = ZApiMethods & {
   /**
    * The openapi-fetch client for the spec, with credentials applied: paths are relative
    * to `/instances/{instanceId}/token/{token}`, as in `api.POST("/add-participant", …)`.
-   * It does not check bodies, retry or map errors; its `response.url` and middleware
-   * `request.url` hold the token, so never log them.
+   * It does not check inputs, retry or map HTTP errors; it follows no redirect, reads
+   * bounded bodies and redacts error bodies and thrown errors. Middleware's `request.url`
+   * holds the token, so never log it.
    */
   readonly api: Client<CredentialedPaths>;
-}
+};
 
 /**
- * A client for Z-API's add-participant. Options missing here are read from
- * `ZAPI_INSTANCE_ID`, `ZAPI_TOKEN`, `ZAPI_CLIENT_TOKEN` and `ZAPI_BASE_URL`; a missing
- * instance id or token throws a `ZApiError` now, not at the first call.
+ * A client for Z-API's membership operations. Options missing here are read from
+ * `ZAPI_INSTANCE_ID`, `ZAPI_TOKEN`, `ZAPI_CLIENT_TOKEN` and `ZAPI_BASE_URL`; a missing or
+ * malformed option throws a `ZApiError` now, not at the first call.
  */
 export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
   const resolved = resolveOptions(options);
-  const secrets = [resolved.token, ...(resolved.clientToken ? [resolved.clientToken] : [])];
-  const redact = createRedactor(secrets);
-  const prefix = `/instances/${encodeURIComponent(resolved.instanceId)}/token/`;
-  const credentialed = `${resolved.baseUrl}${prefix}${encodeURIComponent(resolved.token)}`;
-  const credentialHeaders: Record<string, string> = resolved.clientToken ? { "Client-Token": resolved.clientToken } : {};
-  // Shared by every call: frozen, so an injected fetch cannot change the next call's.
-  const headers = Object.freeze({ "Content-Type": "application/json", ...credentialHeaders });
-
-  const addParticipant = createAddParticipant({
-    url: `${credentialed}/add-participant`,
-    safeUrl: `${resolved.baseUrl}${prefix}${REDACTED}/add-participant`,
+  const redact = createRedactor([resolved.token, resolved.clientToken ?? ""]);
+  const instance = `${resolved.baseUrl}/instances/${encodeURIComponent(resolved.instanceId)}/token/`;
+  const headers = Object.freeze({
+    "User-Agent": `zapi-client/${VERSION}`,
+    ...(resolved.clientToken ? { "Client-Token": resolved.clientToken } : {}),
+  });
+  const connection: Connection = {
+    prefix: instance + encodeURIComponent(resolved.token),
+    safePrefix: instance + REDACTED,
     headers,
+    bodyHeaders: Object.freeze({ ...headers, "Content-Type": "application/json" }),
     options: resolved,
     redact,
-  });
-
-  const baseFetch = resolved.fetch;
-  const api = createClient<CredentialedPaths>({
-    baseUrl: credentialed,
-    // openapi-fetch sets Content-Type itself when there is a body.
-    headers: credentialHeaders,
-    // The runtime's errors may quote the URL; they leave here scrubbed.
-    fetch: async (request: Request) => {
-      try {
-        return await baseFetch(request);
-      } catch (error) {
-        throw redact.error(error);
-      }
-    },
-  });
-
-  return { addParticipant, api };
+  };
+  const client: Record<string, unknown> = {};
+  for (const [name, descriptor] of Object.entries(operations)) client[name] = createOperation(name, descriptor, connection);
+  client["api"] = createApi(connection);
+  return Object.freeze(client) as ZApiClient;
 }

@@ -1,8 +1,15 @@
 export { createZApiClient, type ZApiClient } from "./client.js";
-export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type RetryOptions, type ZApiClientOptions } from "./options.js";
-export { normalizePhone } from "./body.js";
-export type { AddParticipantBody, AddParticipantResult, CallOptions, CredentialedPaths } from "./types.js";
-export type { Problem } from "./validate.js";
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type RetryOptions,
+  type ZApiClientOptions,
+} from "./core/options.js";
+export { normalizePhone } from "./core/input.js";
+export type { CallOptions, CredentialedPaths, ZApiMethods } from "./types.js";
+export type { Problem } from "./core/schema.js";
+export type * from "../generated/operations.js";
 export { ZApiError } from "./errors/zapi-error.js";
 export { ZApiValidationError } from "./errors/validation-error.js";
 export { ZApiHttpError } from "./errors/http-error.js";

@@ -1,33 +1,46 @@
-import type { components, paths } from "../generated/zapi.js";
-
-type Schemas = components["schemas"];
+import type { Operations } from "../generated/operations.js";
+import type { paths } from "../generated/zapi.js";
 
 /** Each member of T, with every key that only other members have made impossible. */
 type Exclusive<T extends object, All extends object = T> = T extends object
   ? T & { [K in Exclude<All extends object ? keyof All : never, keyof T>]?: never }
   : never;
 
+type CredentialParams = "instanceId" | "token";
+type Flat<T> = { [K in keyof T]: T[K] };
+type PathInput<Op> = Op extends { parameters: { path: infer Path extends object } } ? Omit<Path, CredentialParams> : unknown;
+// `query?: never` infers never under exactOptionalPropertyTypes, undefined without it.
+type QueryInput<Op> = Op extends { parameters: { query?: infer Query } } ? ([Query] extends [never] ? unknown : [Query] extends [object] ? Query : unknown) : unknown;
+type BodyInput<Op> = Op extends { requestBody?: { content: { "application/json": infer Body extends object } } } ? Exclusive<Body> : unknown;
+type Distribute<T> = T extends unknown ? Flat<T> : never;
+
 /**
- * The add-participant body: the community form (`communityId`) or the group form
- * (`groupId`), never both. Phones may be written as people do (`+55 (44) 99999-9999`);
- * the client reduces them to digits and drops repeats before checking.
+ * One operation's types, from its openapi-typescript form: `input` holds its path and
+ * query parameters and its body's fields by name, flat (the body's forms stay exclusive);
+ * `result` is its 200 body.
  */
-export type AddParticipantBody = Exclusive<Schemas["CommunityParticipantRequest"] | Schemas["GroupParticipantRequest"]>;
+export interface OperationTypes<Op> {
+  input: Distribute<PathInput<Op> & QueryInput<Op> & BodyInput<Op>>;
+  result: Op extends { responses: { 200: { content: { "application/json": infer Result } } } } ? Result : never;
+}
 
-/** What a 200 carries: `value` is false when Z-API says the operation failed. */
-export type AddParticipantResult = Schemas["AddParticipantResult"];
-
-/** Options of one `addParticipant` call. */
+/** Options of one call. */
 export interface CallOptions {
   /** Aborts the call, including any wait between retries. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Per-attempt timeout for this call, in ms; overrides the client's. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
+
+/** One method per operationId of the spec; the input may be left out when every field is optional. */
+export type ZApiMethods = {
+  [Name in keyof Operations]: {} extends Operations[Name]["input"]
+    ? (input?: Operations[Name]["input"], options?: CallOptions) => Promise<Operations[Name]["result"]>
+    : (input: Operations[Name]["input"], options?: CallOptions) => Promise<Operations[Name]["result"]>;
+};
 
 /** The URL prefix that the client fills in from its credentials. */
 export type CredentialsPrefix = "/instances/{instanceId}/token/{token}";
-type CredentialParams = "instanceId" | "token";
 
 type WithoutCredentials<Parameters> = Parameters extends { path: infer Path }
   ? Omit<Parameters, "path"> &

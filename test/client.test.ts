@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClientOptions } from "../src/index.js";
+import { VERSION } from "../generated/version.js";
 import { CLIENT_TOKEN, TOKEN } from "./helpers/secrets.js";
 
 const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
@@ -25,7 +26,8 @@ describe("createZApiClient: what goes on the wire", () => {
     const [{ url, init }] = calls as [(typeof calls)[0]];
     expect(url).toBe(`https://api.z-api.io/instances/3C0FFEE/token/${TOKEN}/add-participant`);
     expect(init.method).toBe("POST");
-    expect(init.headers).toEqual({ "Content-Type": "application/json", "Client-Token": CLIENT_TOKEN });
+    expect(init.headers).toEqual({ "Content-Type": "application/json", "Client-Token": CLIENT_TOKEN, "User-Agent": `zapi-client/${VERSION}` });
+    expect(init.redirect).toBe("manual");
     expect(JSON.parse(init.body as string)).toEqual(seed);
     expect(DEFAULT_BASE_URL).toBe("https://api.z-api.io");
   });
@@ -34,7 +36,7 @@ describe("createZApiClient: what goes on the wire", () => {
     const { calls, fetch } = recordingFetch();
     vi.stubEnv("ZAPI_CLIENT_TOKEN", "");
     await createZApiClient({ instanceId: "i", token: TOKEN, fetch }).addParticipant(seed);
-    expect(calls[0]!.init.headers).toEqual({ "Content-Type": "application/json" });
+    expect(calls[0]!.init.headers).toEqual({ "Content-Type": "application/json", "User-Agent": `zapi-client/${VERSION}` });
   });
 
   it("percent-encodes the instance id and token into the path", async () => {
@@ -95,7 +97,7 @@ describe("createZApiClient: options and ZAPI_* variables", () => {
   it.each<[string, ZApiClientOptions, RegExp]>([
     ["an unknown option", { instanceId: "i", token: "t", clientTOken: "x" } as ZApiClientOptions, /Unknown option for createZApiClient: clientTOken/],
     ["a baseUrl that is not a URL", { instanceId: "i", token: "t", baseUrl: "api.z-api.io" }, /`baseUrl` must be an absolute http\(s\) URL.*"api\.z-api\.io"/],
-    ["a baseUrl with a query", { instanceId: "i", token: "t", baseUrl: "https://x.test/?a=1" }, /without query/],
+    ["a baseUrl with a query", { instanceId: "i", token: "t", baseUrl: "https://x.test/?a=1" }, /`baseUrl` must not contain "\?" or "#".*"https:\/\/x\.test\/" and a query/],
     ["a negative timeout", { instanceId: "i", token: "t", timeoutMs: -1 }, /`timeoutMs` must be .* got -1/],
     ["a timeout setTimeout would cut to 1 ms", { instanceId: "i", token: "t", timeoutMs: 1e12 }, /`timeoutMs` must be .*2147483647.* got 1000000000000/],
     ["a Retry-After cap setTimeout would cut to 1 ms", { instanceId: "i", token: "t", retry: { maxRetryAfterMs: 2 ** 31 } }, /`retry.maxRetryAfterMs` must be .* got 2147483648/],

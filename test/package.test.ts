@@ -7,14 +7,14 @@ import { projectRoot, run } from "./helpers/project.js";
 // What a user gets from `npm install zapi-client`: the packed tarball, installed into a
 // fresh project, type-checked strictly and run against the Prism mock.
 const consumer = `
-import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantBody } from "zapi-client";
+import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "zapi-client";
 
 const client = createZApiClient({ instanceId: "demo-instance", token: "demo-token" });
-const body: AddParticipantBody = { autoInvite: true, communityId: "120363019502650977", phones: ["+55 44 99999-9999", "5544888888888"] };
+const body: AddParticipantInput = { autoInvite: true, communityId: "120363019502650977", phones: ["+55 44 99999-9999", "5544888888888"] };
 const result: { value: boolean } = await client.addParticipant(body);
 
 // @ts-expect-error both ids are refused by the types
-const both: AddParticipantBody = { autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] };
+const both: AddParticipantInput = { autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] };
 void both;
 
 let refused = "";

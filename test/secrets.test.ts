@@ -72,7 +72,8 @@ describe("no secret in any error", () => {
       throw new Error(`failed ${request.url}`, { cause: new Error(`header ${request.headers.get("client-token")}`) });
     }) as unknown as typeof globalThis.fetch;
     const error = await rejection(clientFor("https://api.z-api.io", { fetch }).api.POST("/add-participant", { body: seed }));
-    expect(error.message).toBe("failed https://api.z-api.io/instances/inst/token/[redacted]/add-participant");
+    expect(error).toBeInstanceOf(ZApiNetworkError);
+    expect((error.cause as Error).message).toBe("failed https://api.z-api.io/instances/inst/token/[redacted]/add-participant");
     expectNoSecret(error);
   });
 

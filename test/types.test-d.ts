@@ -1,27 +1,27 @@
 import { assertType, describe, expectTypeOf, it } from "vitest";
-import { createZApiClient, type AddParticipantBody, type AddParticipantResult } from "../src/index.js";
+import { createZApiClient, type AddParticipantInput, type AddParticipantResult } from "../src/index.js";
 
 const client = createZApiClient({ instanceId: "i", token: "t" });
 
 describe("addParticipant's types", () => {
   it("accepts the community form and the group form", () => {
-    assertType<AddParticipantBody>({ autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999"] });
-    assertType<AddParticipantBody>({ autoInvite: false, groupId: "120363019502650977-group", phones: ["5544999999999"] });
+    assertType<AddParticipantInput>({ autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999"] });
+    assertType<AddParticipantInput>({ autoInvite: false, groupId: "120363019502650977-group", phones: ["5544999999999"] });
   });
 
   it("refuses a body with both ids, or neither, or without phones or autoInvite", () => {
     // @ts-expect-error both ids
-    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] });
+    assertType<AddParticipantInput>({ autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] });
     // @ts-expect-error neither id
-    assertType<AddParticipantBody>({ autoInvite: true, phones: ["1"] });
+    assertType<AddParticipantInput>({ autoInvite: true, phones: ["1"] });
     // @ts-expect-error no phones
-    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1" });
+    assertType<AddParticipantInput>({ autoInvite: true, communityId: "1" });
     // @ts-expect-error no autoInvite
-    assertType<AddParticipantBody>({ communityId: "1", phones: ["1"] });
+    assertType<AddParticipantInput>({ communityId: "1", phones: ["1"] });
     // @ts-expect-error an unknown field
-    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1", phones: ["1"], extra: 1 });
+    assertType<AddParticipantInput>({ autoInvite: true, communityId: "1", phones: ["1"], extra: 1 });
     // @ts-expect-error phones are strings
-    assertType<AddParticipantBody>({ autoInvite: true, communityId: "1", phones: [5544999999999] });
+    assertType<AddParticipantInput>({ autoInvite: true, communityId: "1", phones: [5544999999999] });
   });
 
   it("resolves to { value: boolean }", () => {
@@ -30,7 +30,7 @@ describe("addParticipant's types", () => {
   });
 
   it("takes signal and timeoutMs per call, nothing else", () => {
-    expectTypeOf(client.addParticipant).parameter(1).toEqualTypeOf<{ signal?: AbortSignal; timeoutMs?: number } | undefined>();
+    expectTypeOf(client.addParticipant).parameter(1).toEqualTypeOf<{ signal?: AbortSignal | undefined; timeoutMs?: number | undefined } | undefined>();
     // @ts-expect-error not a call option
     void client.addParticipant({ autoInvite: true, communityId: "1", phones: ["1"] }, { retries: 2 });
   });

@@ -2,8 +2,8 @@ import type { HttpErrorDetails } from "./http-error.js";
 import { ZApiError } from "./zapi-error.js";
 
 /**
- * Z-API answered 2xx, but the body is not what the spec says (not JSON, or not
- * `{ value: boolean }`). The call may have been carried out.
+ * Z-API answered 2xx, but the body is not what the spec says (not JSON, the wrong shape,
+ * too large). The call may have been carried out; it is never retried.
  */
 export class ZApiResponseError extends ZApiError {
   override readonly name = "ZApiResponseError";

@@ -1,17 +1,26 @@
-import { describeProblem, type Problem } from "../validate.js";
+import type { Problem } from "../core/schema.js";
+import { describeProblem } from "../core/validate.js";
 import { ZApiError } from "./zapi-error.js";
 
+/** How many problems the message lists; `problems` keeps up to 100, `problemCount` counts all. */
+const LISTED = 20;
+
 /**
- * The body breaks the spec. Thrown before anything is sent. `problems` lists every
- * problem, each with its JSON Pointer (`/phones/2`) and the offending value.
+ * The input breaks the spec, or could not be read. Thrown before anything is sent.
+ * `problems` lists the problems (at most 100), each with its JSON Pointer (`/phones/2`) and
+ * the offending value as you wrote it; `problemCount` counts them all.
  */
 export class ZApiValidationError extends ZApiError {
   override readonly name = "ZApiValidationError";
   readonly problems: readonly Problem[];
+  readonly problemCount: number;
 
-  constructor(problems: readonly Problem[]) {
-    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    super(`Invalid add-participant body, nothing was sent (${count}): ${problems.map(describeProblem).join("; ")}`);
+  constructor(operation: string, problems: readonly Problem[], problemCount = problems.length) {
+    const count = problemCount === 1 ? "1 problem" : `${problemCount} problems`;
+    const listed = problems.slice(0, LISTED).map(describeProblem).join("; ");
+    const more = problemCount > LISTED ? `; and ${problemCount - LISTED} more not listed here` : "";
+    super(`Invalid input for ${operation}, nothing was sent (${count}): ${listed}${more}`);
     this.problems = problems;
+    this.problemCount = problemCount;
   }
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { projectRoot, run } from "../helpers/project.js";
 let copy: string;
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), "zapi-generate-test-"));
-  for (const entry of ["spec", "generated", "redocly.yaml"]) cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
+  for (const entry of ["spec", "generated", "redocly.yaml", "package.json"]) cpSync(join(projectRoot, entry), join(copy, entry), { recursive: true });
 });
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -17,12 +17,13 @@ const generate = (...args: string[]) => run(process.execPath, ["scripts/generate
 describe("npm run generate", () => {
   it("writes byte-identical files on every run, identical to the committed ones", async () => {
     expect((await generate()).code).toBe(0);
-    const first = ["zapi.ts", "schemas.ts"].map((name) => readFileSync(join(copy, "generated", name)));
+    const names = readdirSync(join(projectRoot, "generated")).sort();
+    expect(names).toEqual(["operations.ts", "version.ts", "webhooks.ts", "zapi.ts"]);
+    const first = names.map((name) => readFileSync(join(copy, "generated", name)));
     expect((await generate()).code).toBe(0);
-    const second = ["zapi.ts", "schemas.ts"].map((name) => readFileSync(join(copy, "generated", name)));
+    const second = names.map((name) => readFileSync(join(copy, "generated", name)));
     expect(second).toEqual(first);
-    expect(first[0]!.equals(readFileSync(join(projectRoot, "generated/zapi.ts")))).toBe(true);
-    expect(first[1]!.equals(readFileSync(join(projectRoot, "generated/schemas.ts")))).toBe(true);
+    names.forEach((name, i) => expect(first[i]!.equals(readFileSync(join(projectRoot, "generated", name))), name).toBe(true));
   });
 
   it("generate:check fails and names the stale file when the spec changed but generated/ did not", async () => {
@@ -33,8 +34,8 @@ describe("npm run generate", () => {
       writeFileSync(specPath, original.replace("maxLength: 15", "maxLength: 16"));
       const stale = await generate("--check");
       expect(stale.code).toBe(1);
-      // The types do not carry maxLength, so only the schemas file is stale.
-      expect(stale.stderr).toContain("generated/schemas.ts is stale");
+      // The types do not carry maxLength, so only the run-time schemas are stale.
+      expect(stale.stderr).toContain("generated/operations.ts is stale");
       expect(stale.stderr).not.toContain("generated/zapi.ts");
 
       writeFileSync(specPath, original.replace("summary: Add participants to a community or group", "summary: Add people"));

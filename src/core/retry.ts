@@ -1,32 +1,36 @@
-import { ZApiAbortError } from "./errors/abort-error.js";
-import { ZApiHttpError } from "./errors/http-error.js";
-import { ZApiNetworkError } from "./errors/network-error.js";
-import { ZApiTimeoutError } from "./errors/timeout-error.js";
+import { ZApiAbortError } from "../errors/abort-error.js";
+import { ZApiHttpError } from "../errors/http-error.js";
+import { ZApiNetworkError } from "../errors/network-error.js";
+import { ZApiTimeoutError } from "../errors/timeout-error.js";
 import type { ResolvedOptions } from "./options.js";
 
 type RetryPolicy = ResolvedOptions["retry"];
 
-/** Statuses that say "not now" rather than "no". */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Statuses that say "not now" rather than "no", for an operation that may be repeated. */
+const SAFE_TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+/** The same, for one that may not, with `retry.unsafe`: Z-API may have acted on these. */
+const UNSAFE_TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
- * How long to wait before attempt `attempt + 1`, or undefined to give up. By default only
- * where Z-API cannot have carried the call out: add-participant is not idempotent
- * (a repeat can send a second invitation).
+ * How long to wait before attempt `attempt + 1`, or undefined to give up. An operation the
+ * spec calls safe to repeat (a GET) retries transient failures; any other, by default, only
+ * where Z-API cannot have carried the call out: add-participant is not idempotent (a
+ * repeat can send a second invitation).
  */
-export function retryDelay(policy: RetryPolicy, error: unknown, attempt: number): number | undefined {
+export function retryDelay(policy: RetryPolicy, retrySafe: boolean, error: unknown, attempt: number): number | undefined {
   if (attempt >= policy.attempts) return undefined;
   if (error instanceof ZApiHttpError && (error.status === 429 || error.status === 503) && error.retryAfterMs !== undefined) {
     return Math.min(error.retryAfterMs, policy.maxRetryAfterMs);
   }
   // Refused before anything was sent.
   if (error instanceof ZApiNetworkError && error.code === "ECONNREFUSED") return backoff(policy, attempt);
-  if (!policy.unsafe) return undefined;
-  const maybeCarriedOut =
+  if (!retrySafe && !policy.unsafe) return undefined;
+  const statuses = policy.unsafe ? UNSAFE_TRANSIENT_STATUSES : SAFE_TRANSIENT_STATUSES;
+  const transient =
     error instanceof ZApiTimeoutError ||
     error instanceof ZApiNetworkError ||
-    (error instanceof ZApiHttpError && TRANSIENT_STATUSES.has(error.status));
-  return maybeCarriedOut ? backoff(policy, attempt) : undefined;
+    (error instanceof ZApiHttpError && statuses.has(error.status));
+  return transient ? backoff(policy, attempt) : undefined;
 }
 
 /** `Retry-After` in ms: delay-seconds or an HTTP date; undefined when absent or malformed. */

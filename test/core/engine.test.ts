@@ -7,9 +7,9 @@ import {
   ZApiNetworkError,
   ZApiResponseError,
   ZApiTimeoutError,
-} from "../src/index.js";
-import { rejection, TOKEN } from "./helpers/secrets.js";
-import { json, refusedUrl, startServer } from "./helpers/server.js";
+} from "../../src/index.js";
+import { rejection, TOKEN } from "../helpers/secrets.js";
+import { json, refusedUrl, startServer } from "../helpers/server.js";
 
 const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999"] };
 const clientFor = (baseUrl: string, extra: Parameters<typeof createZApiClient>[0] = {}) =>
@@ -57,7 +57,7 @@ describe("addParticipant: answers", () => {
 
   it.each([
     ["not JSON", "<html>ok</html>", /not JSON/],
-    ["JSON of the wrong shape", '{"ok":true}', /expected \{ value: boolean \}: \/value is required/],
+    ["JSON of the wrong shape", '{"ok":true}', /expected Add participant result: \/value is required/],
     ["a value that is not a boolean", '{"value":"true"}', /\/value "true" must be a boolean/],
     ["an empty body", "", /not JSON/],
   ])("turns a 200 that is %s into ZApiResponseError", async (_name, text, message) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createZApiClient, ZApiAbortError, ZApiHttpError, ZApiNetworkError, ZApiTimeoutError, type RetryOptions } from "../src/index.js";
-import { parseRetryAfter } from "../src/retry.js";
-import { rejection } from "./helpers/secrets.js";
-import { json, refusedUrl, startServer } from "./helpers/server.js";
+import { createZApiClient, ZApiAbortError, ZApiHttpError, ZApiNetworkError, ZApiTimeoutError, type RetryOptions } from "../../src/index.js";
+import { parseRetryAfter } from "../../src/core/retry.js";
+import { rejection } from "../helpers/secrets.js";
+import { json, refusedUrl, startServer } from "../helpers/server.js";
 
 const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999"] };
 const fast: RetryOptions = { attempts: 3, backoffMs: 5, maxRetryAfterMs: 2_000 };

@@ -1,13 +1,21 @@
 import { describe, expect, it, vi } from "vitest";
-import { normalizePhone, prepareBody } from "../src/body.js";
-import { createZApiClient, ZApiError, ZApiValidationError } from "../src/index.js";
-import { rejection } from "./helpers/secrets.js";
+import { operations } from "../../generated/operations.js";
+import { normalizePhone } from "../../src/core/input.js";
+import { createRedactor } from "../../src/core/redact.js";
+import { prepareRequest } from "../../src/core/request.js";
+import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "../../src/index.js";
+import { rejection } from "../helpers/secrets.js";
+
+/** The add-participant body as it would be sent. */
+function prepareBody(input: unknown): AddParticipantInput {
+  return JSON.parse(prepareRequest("addParticipant", operations.addParticipant, input, createRedactor([])).body!);
+}
 
 const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
 
 function validationError(body: unknown): ZApiValidationError {
   try {
-    prepareBody(body);
+    prepareRequest("addParticipant", operations.addParticipant, body, createRedactor([]));
   } catch (error) {
     if (error instanceof ZApiValidationError) return error;
     throw error;
@@ -44,7 +52,7 @@ describe("phones are reduced to digits, then repeats dropped", () => {
 
   it("does not turn letters or a second + into digits", () => {
     expect(validationError({ ...seed, phones: ["55 44 9999-abcd"] }).problems).toEqual([
-      { path: "/phones/0", message: "must match the pattern ^[0-9]+$", value: "55 44 9999-abcd" },
+      { path: "/phones/0", message: "must look like \"5544999999999\" (match the pattern ^[0-9]+$)", value: "55 44 9999-abcd" },
     ]);
     expect(validationError({ ...seed, phones: ["++5544999999999"] }).problems[0]!.path).toBe("/phones/0");
   });
@@ -60,12 +68,12 @@ describe("bad bodies are refused with every problem, where and what", () => {
     expect(error).toBeInstanceOf(ZApiError);
     expect(error.problems).toEqual([
       { path: "/phones/2", message: "must have at most 15 characters", value: "12345678901234567" },
-      { path: "/phones/3", message: "must match the pattern ^[0-9]+$", value: "55-abc" },
+      { path: "/phones/3", message: "must look like \"5544999999999\" (match the pattern ^[0-9]+$)", value: "55-abc" },
       { path: "/phones/4", message: "must be a string", value: 5544 },
-      { path: "/extra", message: "is not allowed", value: "x" },
+      { path: "/extra", message: "is not allowed (known: autoInvite, communityId, phones)", value: "x" },
     ]);
     expect(error.message).toContain("5 problems".replace("5", String(error.problems.length)));
-    expect(error.message).toContain('/phones/3 "55-abc" must match the pattern ^[0-9]+$');
+    expect(error.message).toContain('/phones/3 "55-abc" must look like "5544999999999" (match the pattern ^[0-9]+$)');
     expect(error.message).toContain("nothing was sent");
   });
 
@@ -84,7 +92,7 @@ describe("bad bodies are refused with every problem, where and what", () => {
 
   it("reports the group form's problems when the body is clearly a group", () => {
     const error = validationError({ autoInvite: true, groupId: "not-a-group", phones: ["5544999999999"] });
-    expect(error.problems).toEqual([{ path: "/groupId", message: "must match the pattern ^[0-9]+-(group|[0-9]+)$", value: "not-a-group" }]);
+    expect(error.problems).toEqual([{ path: "/groupId", message: "must look like \"120363019502650977-group\" (match the pattern ^[0-9]+-(group|[0-9]+)$)", value: "not-a-group" }]);
   });
 
   it.each([
@@ -98,12 +106,12 @@ describe("bad bodies are refused with every problem, where and what", () => {
 
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("refuses an extra field named %s", (name) => {
     const body = JSON.parse(`{"autoInvite":true,"communityId":"1","phones":["1"],"${name}":1}`);
-    expect(validationError(body).problems).toEqual([{ path: `/${name}`, message: "is not allowed", value: 1 }]);
+    expect(validationError(body).problems).toEqual([{ path: `/${name}`, message: "is not allowed (known: autoInvite, communityId, phones)", value: 1 }]);
   });
 
   it("escapes / and ~ in a field's name as a JSON Pointer does", () => {
     const body = { ...seed, "a/b~c": 1 };
-    expect(validationError(body).problems).toEqual([{ path: "/a~1b~0c", message: "is not allowed", value: 1 }]);
+    expect(validationError(body).problems).toEqual([{ path: "/a~1b~0c", message: "is not allowed (known: autoInvite, communityId, phones)", value: 1 }]);
   });
 
   it("treats a property set to undefined as absent, as JSON.stringify does", () => {

@@ -1,0 +1,82 @@
+import createClient, { type Client } from "openapi-fetch";
+import { ZApiAbortError } from "../errors/abort-error.js";
+import { ZApiNetworkError } from "../errors/network-error.js";
+import { ZApiResponseError } from "../errors/response-error.js";
+import { ZApiTimeoutError } from "../errors/timeout-error.js";
+import { ZApiError } from "../errors/zapi-error.js";
+import type { CredentialedPaths } from "../types.js";
+import type { Connection } from "./engine.js";
+import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
+import { cut } from "./redact.js";
+
+// Statuses whose Response cannot have a body.
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The openapi-fetch client for the spec, behind the same protections as the methods: no
+ * redirect is followed, every body is read bounded in bytes and time, error bodies and
+ * thrown errors are redacted, and the answer handed back no longer carries the URL.
+ */
+export function createApi(connection: Connection): Client<CredentialedPaths> {
+  const { options, redact } = connection;
+  const client = createClient<CredentialedPaths>({
+    baseUrl: connection.prefix,
+    // openapi-fetch sets Content-Type itself when there is a body.
+    headers: connection.headers,
+    fetch: async (request: Request) => {
+      const controller = new AbortController();
+      let stopped: ZApiError | undefined;
+      const stop = (error: ZApiError) => {
+        stopped ??= error;
+        controller.abort(error);
+      };
+      const interrupt = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(stopped), { once: true }));
+      interrupt.catch(() => {});
+      const onAbort = () => stop(new ZApiAbortError(request.signal.reason));
+      request.signal.addEventListener("abort", onAbort, { once: true });
+      const timer = Number.isFinite(options.timeoutMs) ? setTimeout(() => stop(new ZApiTimeoutError(options.timeoutMs)), options.timeoutMs) : undefined;
+      try {
+        if (request.signal.aborted) onAbort();
+        let response: Response;
+        try {
+          const outgoing = new Request(request, { redirect: "manual", signal: controller.signal });
+          response = await Promise.race([options.fetch(outgoing), interrupt]);
+        } catch (error) {
+          throw stopped ?? new ZApiNetworkError("The request to Z-API failed", redact.error(error), undefined);
+        }
+        const ok = response.status >= 200 && response.status <= 299 && response.type !== "opaqueredirect";
+        let body;
+        try {
+          body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, interrupt);
+        } catch (error) {
+          throw stopped ?? new ZApiNetworkError("The request to Z-API failed while reading the answer", redact.error(error), undefined);
+        }
+        const status = response.type === "opaqueredirect" ? 0 : response.status;
+        if (ok && body.truncated) {
+          throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: "", body: cut(redact.cutText(body.text), MAX_ERROR_TEXT) });
+        }
+        const text = ok ? body.text : body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+        const headers = new Headers();
+        response.headers.forEach((value, name) => headers.append(name, redact.text(value)));
+        headers.delete("content-encoding");
+        headers.delete("content-length");
+        // A status the Response constructor refuses (an opaque redirect's 0) becomes 502.
+        return new Response(NULL_BODY.has(status) ? null : text, { status: status >= 200 && status <= 599 ? status : 502, statusText: redact.text(response.statusText), headers });
+      } finally {
+        clearTimeout(timer);
+        request.signal.removeEventListener("abort", onAbort);
+      }
+    },
+  });
+  // openapi-fetch throws what building the request throws (a bad header value, say), which
+  // may quote the URL: every method's rejection leaves here redacted.
+  const guarded = { ...client } as Record<string, unknown>;
+  for (const [key, method] of Object.entries(client)) {
+    if (typeof method !== "function" || key === "use" || key === "eject") continue;
+    guarded[key] = (...args: unknown[]) =>
+      (method as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+        throw error instanceof ZApiError ? error : redact.error(error);
+      });
+  }
+  return guarded as unknown as Client<CredentialedPaths>;
+}

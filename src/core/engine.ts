@@ -1,0 +1,226 @@
+import { ZApiAbortError } from "../errors/abort-error.js";
+import { ZApiHttpError } from "../errors/http-error.js";
+import { ZApiNetworkError } from "../errors/network-error.js";
+import { ZApiResponseError } from "../errors/response-error.js";
+import { ZApiTimeoutError } from "../errors/timeout-error.js";
+import type { ZApiError } from "../errors/zapi-error.js";
+import type { OperationDescriptor } from "./descriptor.js";
+import { resolveCallOptions, type ResolvedOptions } from "./options.js";
+import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
+import { cut, type Redactor } from "./redact.js";
+import { prepareRequest } from "./request.js";
+import { pick } from "./result.js";
+import { parseRetryAfter, retryDelay, sleep } from "./retry.js";
+import { describeProblem, validate } from "./validate.js";
+
+/** What every call needs, worked out once when the client is created. */
+export interface Connection {
+  /** `baseUrl` plus the credentials prefix, token included: it goes to `fetch` and nowhere else. */
+  readonly prefix: string;
+  /** The same with the token redacted, for errors. */
+  readonly safePrefix: string;
+  /** Frozen: an injected fetch cannot change the next call's. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyHeaders: Readonly<Record<string, string>>;
+  readonly options: ResolvedOptions;
+  readonly redact: Redactor;
+}
+
+/** One attempt, as sent. */
+interface Attempt {
+  readonly descriptor: OperationDescriptor;
+  readonly url: string;
+  readonly safeUrl: string;
+  readonly body: string | undefined;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** The method for one operation: check, send, retry as the spec allows, interpret. */
+export function createOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
+  const { options } = connection;
+  return async function operation(input?: unknown, callOptions?: unknown): Promise<unknown> {
+    const call = resolveCallOptions(callOptions);
+    const { path, body } = prepareRequest(name, descriptor, input, connection.redact);
+    const attempt: Attempt = {
+      descriptor,
+      url: connection.prefix + path,
+      safeUrl: connection.redact.text(connection.safePrefix + path),
+      body,
+      timeoutMs: call.timeoutMs ?? options.timeoutMs,
+      // A private follower of the caller's signal: listeners go on it, not on a signal the
+      // caller may share across many concurrent calls (MaxListenersExceededWarning).
+      signal: call.signal && AbortSignal.any([call.signal]),
+    };
+    for (let count = 1; ; count++) {
+      if (attempt.signal?.aborted) throw new ZApiAbortError(attempt.signal.reason);
+      try {
+        return await send(connection, attempt);
+      } catch (error) {
+        const delay = retryDelay(options.retry, descriptor.retrySafe, error, count);
+        if (delay === undefined) throw error;
+        await sleep(delay, attempt.signal);
+      }
+    }
+  };
+}
+
+async function send(connection: Connection, attempt: Attempt): Promise<unknown> {
+  const { timeoutMs, signal } = attempt;
+  const controller = new AbortController();
+  // Why the attempt was stopped; set before aborting, so the abort's own error never wins.
+  let stopped: ZApiError | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  // Rejects on a timeout or the caller's abort. It is raced against fetch and every read,
+  // so a fetch or a stream that ignores the signal cannot hold the call past its time.
+  let interrupt: Promise<never> | undefined;
+  if (Number.isFinite(timeoutMs) || signal) {
+    let reject: (error: ZApiError) => void = () => {};
+    interrupt = new Promise<never>((_, settle) => (reject = settle));
+    interrupt.catch(() => {});
+    const stop = (error: ZApiError) => {
+      stopped ??= error;
+      controller.abort(error);
+      reject(stopped);
+    };
+    if (Number.isFinite(timeoutMs)) timer = setTimeout(stopForTimeout, timeoutMs, stop, timeoutMs);
+    if (signal) {
+      onAbort = () => stop(new ZApiAbortError(signal.reason));
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+  }
+  try {
+    let response: Response;
+    try {
+      const pending = connection.options.fetch(attempt.url, {
+        method: attempt.descriptor.method,
+        headers: attempt.body === undefined ? connection.headers : connection.bodyHeaders,
+        body: attempt.body ?? null,
+        signal: controller.signal,
+        // Never followed: the token and Client-Token would go wherever Location points.
+        redirect: "manual",
+      });
+      response = await (interrupt ? Promise.race([pending, interrupt]) : pending);
+    } catch (error) {
+      throw stopped ?? networkError(error, connection.redact);
+    }
+    if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
+    return await interpret(connection, attempt, response, interrupt, () => stopped);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function stopForTimeout(stop: (error: ZApiError) => void, timeoutMs: number): void {
+  stop(new ZApiTimeoutError(timeoutMs));
+}
+
+async function interpret(
+  connection: Connection,
+  attempt: Attempt,
+  response: Response,
+  interrupt: Promise<never> | undefined,
+  stopped: () => ZApiError | undefined,
+): Promise<unknown> {
+  const { redact, options } = connection;
+  const { status } = response;
+  const url = attempt.safeUrl;
+  const ok = status >= 200 && status <= 299 && response.type !== "opaqueredirect";
+  let body;
+  try {
+    body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, interrupt);
+  } catch (error) {
+    throw stopped() ?? networkError(error, redact);
+  }
+  // Redact, then cut: the read may have cut through a secret, so its tail goes too.
+  const text = body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+  if (!ok) {
+    const parsed = parseJson(text);
+    const kept = parsed === NOT_JSON ? cut(text, MAX_ERROR_TEXT) : redact.json(parsed);
+    const said = serverText(kept);
+    throw new ZApiHttpError({
+      status,
+      body: kept,
+      url,
+      method: attempt.descriptor.method,
+      serverText: said === undefined ? undefined : cut(said, 200),
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+      location: locationOf(response, redact),
+    });
+  }
+  if (response.redirected) {
+    throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url, body: cut(text, MAX_ERROR_TEXT) });
+  }
+  if (body.truncated) {
+    throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url, body: cut(text, MAX_ERROR_TEXT) });
+  }
+  const parsed = parseJson(body.text);
+  if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url, body: cut(text, MAX_ERROR_TEXT) });
+  const { result } = attempt.descriptor;
+  const { problems, total } = validate(result, parsed, { keep: 5, stop: 50 });
+  if (total > 0) {
+    const shown = problems.map((problem) => describeProblem("value" in problem ? { ...problem, value: redact.json(problem.value) } : problem));
+    const reason = `${result.title ? `expected ${result.title}: ` : ""}${shown.join("; ")}${total > shown.length ? `; and more` : ""}`;
+    throw new ZApiResponseError(cut(redact.text(reason), MAX_ERROR_TEXT), { status, url, body: redact.json(parsed) });
+  }
+  return pick(result, parsed);
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+// JSON.parse is iterative in V8: nesting depth cannot overflow the stack here.
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** The server's own short error text: `error` or `message`, as Z-API's one documented error body has it. */
+function serverText(body: unknown): string | undefined {
+  if (typeof body === "string") return body.trim() ? body.trim().split("\n", 1)[0] : undefined;
+  if (typeof body !== "object" || body === null) return undefined;
+  const { error, message } = body as { error?: unknown; message?: unknown };
+  return typeof error === "string" ? error : typeof message === "string" ? message : undefined;
+}
+
+function locationOf(response: Response, redact: Redactor): string | undefined {
+  const location = response.headers.get("location");
+  return location === null ? undefined : cut(redact.text(location), 500);
+}
+
+function isResponse(value: unknown): value is Response {
+  const response = value as Response | null;
+  return typeof response === "object" && response !== null && typeof response.status === "number" && typeof response.headers?.get === "function";
+}
+
+/** The request failed below HTTP: the runtime's error, redacted, with its system code. */
+function networkError(error: unknown, redact: Redactor): ZApiNetworkError {
+  let cause: unknown;
+  let code: string | undefined;
+  try {
+    cause = redact.error(error);
+    code = systemCode(error);
+  } catch {
+    cause = undefined;
+  }
+  return new ZApiNetworkError(`The request to Z-API failed${code ? ` (${redact.text(code)})` : ""}`, cause, code === undefined ? undefined : redact.text(code));
+}
+
+// undici puts the system error in `cause`; with several addresses, in `cause.errors`, and
+// the connection was refused only if every address refused it.
+function systemCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof code === "string") return code;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const codes = new Set(errors.slice(0, 20).map(systemCode));
+      return codes.size === 1 ? [...codes][0] : undefined;
+    }
+    current = cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,216 @@
+import { ZApiError } from "../errors/zapi-error.js";
+
+/** Where Z-API lives. */
+export const DEFAULT_BASE_URL = "https://api.z-api.io";
+/** How long one attempt may take, from sending to the last byte of the answer. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The most of a 2xx answer's body that is read, after decompression. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+/** When and how often to send the call again. See the README for the reasons. */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 3. */
+  attempts?: number | undefined;
+  /** The longest `Retry-After` wait honoured; a longer one is cut to this. Default 30 000 ms. */
+  maxRetryAfterMs?: number | undefined;
+  /** Base of the exponential backoff, with full jitter, between retries. Default 250 ms. */
+  backoffMs?: number | undefined;
+  /**
+   * Also retry operations that are not safe to repeat (add-participant and the other POSTs)
+   * when Z-API may already have carried the call out: after a timeout, a connection dropped
+   * mid-request, or a 408/429/5xx without `Retry-After`. With `autoInvite`, that can send a
+   * person a second invitation. Default false.
+   */
+  unsafe?: boolean | undefined;
+}
+
+/** Options of {@link createZApiClient}. Missing ones are read from `ZAPI_*` variables. */
+export interface ZApiClientOptions {
+  /** The instance id. Default: `ZAPI_INSTANCE_ID`. */
+  instanceId?: string | undefined;
+  /**
+   * The instance token, a secret: it goes into the URL path. Default: `ZAPI_TOKEN`.
+   * Surrounding whitespace (a secret file's newline) is trimmed; a control character inside is refused.
+   */
+  token?: string | undefined;
+  /** The account's Client-Token, sent as a header when set. Default: `ZAPI_CLIENT_TOKEN`. Trimmed like `token`. */
+  clientToken?: string | undefined;
+  /** Default: `ZAPI_BASE_URL`, else `https://api.z-api.io`. `http://` only on loopback, unless `allowInsecureHttp`. */
+  baseUrl?: string | undefined;
+  /** Send the token in clear text to a `http://` baseUrl that is not loopback. Default false. */
+  allowInsecureHttp?: boolean | undefined;
+  /** The `fetch` to use. Default: `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Per-attempt timeout in ms, from sending to the last byte; `Infinity` for none. Default 30 000. */
+  timeoutMs?: number | undefined;
+  /** The most of a 2xx answer that is read, in bytes after decompression. Default 8 MiB. */
+  maxResponseBytes?: number | undefined;
+  /** Retry policy, or `false` for a single attempt. */
+  retry?: false | RetryOptions | undefined;
+}
+
+export interface ResolvedOptions {
+  readonly instanceId: string;
+  readonly token: string;
+  readonly clientToken: string | undefined;
+  readonly baseUrl: string;
+  readonly fetch: typeof globalThis.fetch;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly retry: Readonly<Required<{ [K in keyof RetryOptions]: Exclude<RetryOptions[K], undefined> }>>;
+}
+
+// setTimeout turns any longer delay into 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const isMs = (value: unknown) => typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS;
+// Each retry option: its check, and what it must be when the check fails.
+const RETRY_RULES: Record<keyof RetryOptions, [(value: unknown) => boolean, string]> = {
+  attempts: [(value) => Number.isInteger(value) && (value as number) >= 1, "a whole number from 1"],
+  maxRetryAfterMs: [isMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`],
+  backoffMs: [isMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`],
+  unsafe: [(value) => typeof value === "boolean", "a boolean"],
+};
+const OPTION_NAMES = ["instanceId", "token", "clientToken", "baseUrl", "allowInsecureHttp", "fetch", "timeoutMs", "maxResponseBytes", "retry"];
+const CALL_OPTION_NAMES = ["signal", "timeoutMs"];
+
+/** Checks every option once, at creation, and fills in variables and defaults. */
+export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions {
+  if (typeof options !== "object" || options === null) throw new ZApiError("createZApiClient takes an options object");
+  rejectUnknown(options, OPTION_NAMES, "createZApiClient");
+  const env = globalThis.process?.env ?? {};
+  const instanceId = credential(options, "instanceId", env, "ZAPI_INSTANCE_ID");
+  const token = credential(options, "token", env, "ZAPI_TOKEN");
+  const missing = [
+    instanceId ? "" : "Missing the instance id: pass `instanceId` to createZApiClient or set ZAPI_INSTANCE_ID.",
+    token ? "" : "Missing the instance token: pass `token` to createZApiClient or set ZAPI_TOKEN.",
+  ].filter(Boolean);
+  if (missing.length > 0) throw new ZApiError(missing.join(" "));
+  // URL normalization would drop a "." or ".." path segment and send the call elsewhere.
+  if ([instanceId, token].some((value) => value === "." || value === "..")) {
+    throw new ZApiError('`instanceId` and `token` cannot be "." or ".."');
+  }
+  const clientToken = credential(options, "clientToken", env, "ZAPI_CLIENT_TOKEN");
+  // A header value is bytes: anything but printable ASCII is refused by fetch, or mangled.
+  if (clientToken !== undefined && !/^[\x21-\x7e]+$/.test(clientToken)) {
+    throw new ZApiError("`clientToken` must be printable ASCII without spaces; it has another character (not shown: it is a secret)");
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== "function") {
+    throw new ZApiError("No fetch: pass `fetch` to createZApiClient on a runtime without a global fetch");
+  }
+  const insecure = options.allowInsecureHttp ?? false;
+  if (typeof insecure !== "boolean") invalid("allowInsecureHttp", "a boolean", insecure);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 1024)) invalid("maxResponseBytes", "a whole number of bytes from 1024", maxResponseBytes);
+  return {
+    instanceId: instanceId as string,
+    token: token as string,
+    clientToken,
+    baseUrl: resolveBaseUrl(options.baseUrl, env["ZAPI_BASE_URL"], insecure),
+    fetch: fetchImpl,
+    timeoutMs: resolveTimeout(options.timeoutMs, "timeoutMs") ?? DEFAULT_TIMEOUT_MS,
+    maxResponseBytes,
+    retry: resolveRetry(options.retry),
+  };
+}
+
+/** A call's options, checked like the client's. */
+export function resolveCallOptions(options: unknown): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
+  if (options === undefined) return { signal: undefined, timeoutMs: undefined };
+  if (typeof options !== "object" || options === null) throw new ZApiError(`The call's options must be an object (known: ${CALL_OPTION_NAMES.join(", ")}), got ${show(options)}`);
+  rejectUnknown(options, CALL_OPTION_NAMES, "this call");
+  const { signal, timeoutMs } = options as { signal?: unknown; timeoutMs?: unknown };
+  if (signal !== undefined && !(typeof (signal as AbortSignal).aborted === "boolean" && typeof (signal as AbortSignal).addEventListener === "function")) {
+    invalid("signal", "an AbortSignal", signal);
+  }
+  return { signal: signal as AbortSignal | undefined, timeoutMs: resolveTimeout(timeoutMs, "timeoutMs") };
+}
+
+/** Checks a timeout: milliseconds that setTimeout honours, or Infinity. */
+export function resolveTimeout(value: unknown, name: string): number | undefined {
+  if (value !== undefined && !(typeof value === "number" && value > 0 && (value <= MAX_TIMER_MS || value === Infinity))) {
+    invalid(name, `a number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`, value);
+  }
+  return value as number | undefined;
+}
+
+// The option, else its variable (an empty variable counts as unset). Secrets are kept as
+// people store them: surrounding whitespace (a file's trailing newline) is trimmed, so the
+// form sent is the form the redactor knows; a control character inside is refused.
+function credential(options: ZApiClientOptions, name: "instanceId" | "token" | "clientToken", env: Record<string, string | undefined>, variable: string) {
+  const value: unknown = options[name];
+  const source = value === undefined ? variable : `\`${name}\``;
+  if (value === undefined && !env[variable]) return undefined;
+  const raw = value ?? env[variable];
+  // Never echo a secret, not even a malformed one: say only what kind of value it was.
+  if (typeof raw !== "string") throw new ZApiError(`${source} must be a non-empty string, got ${typeof raw}`);
+  const trimmed = raw.trim();
+  if (trimmed === "") throw new ZApiError(`${source} must be a non-empty string, got ${raw === "" ? "an empty string" : "only whitespace"}`);
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(trimmed);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new ZApiError(`${source} has a control character (U+${code}) at position ${control.index + 1}${name === "instanceId" ? "" : "; its value is not shown, it is a secret"}`);
+  }
+  return trimmed;
+}
+
+function resolveBaseUrl(value: unknown, fromVariable: string | undefined, allowInsecureHttp: boolean): string {
+  const source = value === undefined && fromVariable ? "ZAPI_BASE_URL" : "`baseUrl`";
+  const raw = value ?? (fromVariable || DEFAULT_BASE_URL);
+  if (typeof raw !== "string") invalid("baseUrl", "a string", raw);
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {}
+  // What is shown of a refused URL never includes user info, a query or a fragment: they may hold secrets.
+  const shown = url ? `"${url.protocol}//${url.host}${url.pathname}"` : "a string that is not an absolute URL";
+  if (!url || !/^https?:$/.test(url.protocol)) throw new ZApiError(`${source} must be an absolute http(s) URL, got ${url ? shown : show(raw)}`);
+  if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
+    throw new ZApiError(`${source} must not carry user info (user:password@), got ${shown} with it removed: Z-API takes its credentials as token and clientToken`);
+  }
+  if (raw.includes("?") || raw.includes("#")) {
+    throw new ZApiError(`${source} must not contain "?" or "#" (the client appends /instances/… to it), got ${shown} and a query or fragment`);
+  }
+  if (url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)) {
+    throw new ZApiError(
+      `${source} is http:// on ${url.hostname}, which is not loopback: the token and Client-Token would cross the network in clear text. Use https://, or pass allowInsecureHttp: true if you must.`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function resolveRetry(value: unknown): ResolvedOptions["retry"] {
+  const defaults = { attempts: 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false };
+  if (value === false) return { ...defaults, attempts: 1 };
+  if (value === undefined) return defaults;
+  if (typeof value !== "object" || value === null) invalid("retry", "false or an object", value);
+  rejectUnknown(value as object, Object.keys(RETRY_RULES), "retry");
+  const given = Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined));
+  const retry = { ...defaults, ...given };
+  for (const [name, [ok, expected]] of Object.entries(RETRY_RULES)) {
+    const option = retry[name as keyof RetryOptions];
+    if (!ok(option)) invalid(`retry.${name}`, expected, option);
+  }
+  return retry;
+}
+
+function invalid(name: string, expected: string, got: unknown): never {
+  throw new ZApiError(`\`${name}\` must be ${expected}, got ${show(got)}`);
+}
+
+function rejectUnknown(object: object, known: readonly string[], where: string): void {
+  const unknown = Object.keys(object).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${unknown.map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key)).join(", ")} (known: ${known.join(", ")})`);
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return typeof value === "symbol" || typeof value === "function" ? typeof value : String(value);
+}

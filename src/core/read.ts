@@ -1,0 +1,51 @@
+/** The most of an error answer's body that is read; the rest is cancelled, not downloaded. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** The most of an error body's text an error keeps, after redaction. */
+export const MAX_ERROR_TEXT = 2_000;
+
+/** A body as text, and whether it was cut at the limit. */
+export interface Body {
+  readonly text: string;
+  readonly truncated: boolean;
+}
+
+/**
+ * Reads at most `limit` bytes of the body, as the stream gives them: after any
+ * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` rejects on a
+ * timeout or an abort, and wins even against a stream (or a `fetch`) that ignores the signal.
+ */
+export async function readBody(response: Response, limit: number, interrupt: Promise<never> | undefined): Promise<Body> {
+  const stream = response.body;
+  if (!stream) return { text: "", truncated: false };
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await (interrupt ? Promise.race([reader.read(), interrupt]) : reader.read());
+      if (done) return { text: decode(chunks, received), truncated: false };
+      if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
+      if (received + value.byteLength > limit) {
+        chunks.push(value.subarray(0, limit - received));
+        return { text: decode(chunks, limit), truncated: true };
+      }
+      received += value.byteLength;
+      chunks.push(value);
+    }
+  } finally {
+    // Not awaited: a hostile stream's cancel may never settle. Releasing stops the download.
+    reader.cancel().catch(() => {});
+  }
+}
+
+function decode(chunks: readonly Uint8Array[], length: number): string {
+  const decoder = new TextDecoder();
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  const whole = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return decoder.decode(whole);
+}

@@ -1,0 +1,60 @@
+import { ZApiValidationError } from "../errors/validation-error.js";
+import type { OperationDescriptor } from "./descriptor.js";
+import { asWritten, snapshot } from "./input.js";
+import type { Redactor } from "./redact.js";
+import type { Problem } from "./schema.js";
+import { validate } from "./validate.js";
+
+/** At most this many problems are kept on a ZApiValidationError; the rest are counted. */
+export const MAX_PROBLEMS = 100;
+
+/** One call as it will go on the wire, minus the credentials prefix. */
+export interface PreparedRequest {
+  /** The path and query after the credentials prefix. */
+  readonly path: string;
+  /** The JSON body, when the operation has one. */
+  readonly body: string | undefined;
+}
+
+/**
+ * The caller's flat input, copied once, normalised as the spec declares, checked against
+ * the operation's input schema and split into path, query and body. Throws
+ * {@link ZApiValidationError}, with every secret redacted, before anything is sent.
+ */
+export function prepareRequest(name: string, descriptor: OperationDescriptor, input: unknown, redact: Redactor): PreparedRequest {
+  const snap = snapshot(descriptor.input, input === undefined ? {} : input);
+  const value = snap.value as Record<string, unknown>;
+  const { problems, total } = validate(descriptor.input, value, { keep: MAX_PROBLEMS });
+  const found: Problem[] = [...snap.problems, ...problems];
+  let count = snap.problems.length + total;
+  for (const param of descriptor.pathParams) {
+    // URL parsing would resolve a "." or ".." segment (even as %2E) and call another path.
+    if (count === 0 && /^(\.|%2e){1,2}$/i.test(String(value[param]))) {
+      found.push({ path: `/${param}`, message: 'cannot be "." or ".." (it would change the path called)', value: value[param] });
+      count++;
+    }
+  }
+  if (count > 0) {
+    const shown = found.slice(0, MAX_PROBLEMS).map((problem) => {
+      const written = asWritten(problem, snap.rewrites);
+      return "value" in written ? { ...written, value: redact.json(written.value) } : written;
+    });
+    throw new ZApiValidationError(name, shown.map((problem) => ({ ...problem, message: redact.text(problem.message) })), count);
+  }
+  if (descriptor.pathParams.length === 0 && descriptor.queryParams.length === 0) {
+    return { path: descriptor.path, body: descriptor.hasBody ? JSON.stringify(value) : undefined };
+  }
+  let path = descriptor.path;
+  for (const param of descriptor.pathParams) path = path.replace(`{${param}}`, encodeURIComponent(String(value[param])));
+  const query = new URLSearchParams();
+  for (const param of descriptor.queryParams) if (value[param] !== undefined) query.append(param, String(value[param]));
+  const search = query.size > 0 ? `?${query}` : "";
+  if (!descriptor.hasBody) return { path: path + search, body: undefined };
+  const body: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (!descriptor.pathParams.includes(key) && !descriptor.queryParams.includes(key)) {
+      Object.defineProperty(body, key, { value: value[key], enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return { path: path + search, body: JSON.stringify(body) };
+}

@@ -1,0 +1,193 @@
+import type { JsonType, Problem, Schema } from "./schema.js";
+
+/** The problems kept, and how many there were in all. */
+export interface Validation {
+  readonly problems: Problem[];
+  readonly total: number;
+}
+
+interface Sink {
+  problems: Problem[];
+  total: number;
+  /** Problems kept; the rest are only counted. */
+  readonly keep: number;
+  /** Stop checking once this many are found. */
+  readonly stop: number;
+}
+
+/** Every problem with `value` against `schema`; `total === 0` means valid. */
+export function validate(schema: Schema, value: unknown, options: { path?: string; keep?: number; stop?: number } = {}): Validation {
+  const sink: Sink = { problems: [], total: 0, keep: options.keep ?? Infinity, stop: options.stop ?? Infinity };
+  check(schema, value, options.path ?? "", undefined, sink);
+  return sink;
+}
+
+/** Whether `value` matches `schema`: stops at the first problem. */
+export function matches(schema: Schema, value: unknown): boolean {
+  return validate(schema, value, { keep: 0, stop: 1 }).total === 0;
+}
+
+function report(sink: Sink, path: string, message: string, value?: unknown, hasValue = true): void {
+  sink.total++;
+  if (sink.problems.length < sink.keep) sink.problems.push(hasValue ? { path, message, value } : { path, message });
+}
+
+// `key` is escaped and appended to `parent` only when a problem is reported, so checking a long list
+// builds no path strings (and no closures: this runs once per item). Recursion follows the schema,
+// which is a finite tree, never the value alone: no value can make it overflow the stack.
+function check(schema: Schema, value: unknown, parent: string, key: string | number | undefined, sink: Sink): void {
+  if (schema.oneOf) checkOneOf(schema.oneOf, value, pointer(parent, key), sink);
+  if (schema.not && matches(schema.not, value)) report(sink, pointer(parent, key), "is not allowed here", value);
+  if (sink.total >= sink.stop) return;
+  const { type } = schema;
+  if (type !== undefined && !(typeof type === "string" ? isType(type, value) : type.some((t) => isType(t, value)))) {
+    const names = (typeof type === "string" ? [type] : type).map((t) => `${/^[aeiou]/.test(t) ? "an" : "a"} ${t}`);
+    return report(sink, pointer(parent, key), `must be ${names.join(" or ")}`, value);
+  }
+  if (schema.const !== undefined && value !== schema.const) return report(sink, pointer(parent, key), `must be ${JSON.stringify(schema.const)}`, value);
+  if (schema.enum && !schema.enum.includes(value)) {
+    return report(sink, pointer(parent, key), `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`, value);
+  }
+  if (typeof value === "string") {
+    const { minLength = 0, maxLength = Infinity, pattern } = schema;
+    // Length counts code points; UTF-16 length decides unless surrogate pairs could matter.
+    if (value.length < 2 * minLength && codePoints(value) < minLength) {
+      report(sink, pointer(parent, key), `must have at least ${minLength} character${minLength === 1 ? "" : "s"}`, value);
+    }
+    if (value.length > maxLength && codePoints(value) > maxLength) {
+      report(sink, pointer(parent, key), `must have at most ${maxLength} characters`, value);
+    }
+    if (pattern !== undefined && !compiled(pattern).test(value)) {
+      const like = schema.example === undefined ? "" : `look like ${JSON.stringify(schema.example)} (`;
+      report(sink, pointer(parent, key), `must ${like}match the pattern ${pattern}${like ? ")" : ""}`, value);
+    }
+  } else if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum) report(sink, pointer(parent, key), `must be at least ${schema.minimum}`, value);
+    if (schema.maximum !== undefined && value > schema.maximum) report(sink, pointer(parent, key), `must be at most ${schema.maximum}`, value);
+  } else if (Array.isArray(value)) {
+    checkArray(schema, value, pointer(parent, key), sink);
+  } else if (typeOf(value) === "object") {
+    checkObject(schema, value as Record<string, unknown>, pointer(parent, key), sink);
+  }
+}
+
+function checkArray(schema: Schema, value: readonly unknown[], here: string, sink: Sink): void {
+  const { minItems = 0, maxItems = Infinity, items } = schema;
+  if (value.length < minItems) report(sink, here, `must have at least ${minItems} item${minItems === 1 ? "" : "s"}`, value);
+  if (value.length > maxItems) report(sink, here, `must have at most ${maxItems} items, has ${value.length}`, undefined, false);
+  for (let i = 0; items && i < value.length && sink.total < sink.stop; i++) check(items, value[i], here, i, sink);
+  // A dedupe array has had its repeats dropped already; a repeat cannot be the caller's mistake.
+  if (schema.uniqueItems && !schema.dedupe) {
+    // Primitives are their own keys; objects and arrays compare by sorted-key JSON.
+    const first = new Map<unknown, number>();
+    for (let i = 0; i < value.length && sink.total < sink.stop; i++) {
+      const item = value[i];
+      const id = typeof item === "object" && item !== null ? `\0${canonical(item, 0)}` : item;
+      const seen = first.get(id);
+      if (seen === undefined) first.set(id, i);
+      else report(sink, `${here}/${i}`, `repeats ${here}/${seen}`, item);
+    }
+  }
+}
+
+function checkObject(schema: Schema, record: Record<string, unknown>, here: string, sink: Sink): void {
+  // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
+  for (const name of schema.required ?? []) {
+    if (!Object.hasOwn(record, name) || record[name] === undefined) report(sink, pointer(here, name), "is required", undefined, false);
+  }
+  for (const name of Object.keys(record)) {
+    const property = record[name];
+    if (property === undefined || sink.total >= sink.stop) continue;
+    // Own properties only: "constructor" must not find Object.prototype.constructor.
+    const sub = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : schema.additionalProperties;
+    if (sub === false) report(sink, pointer(here, name), unknownField(schema), property);
+    else if (typeof sub === "object") check(sub, property, here, name, sink);
+  }
+}
+
+function unknownField(schema: Schema): string {
+  const known = Object.keys(schema.properties ?? {});
+  return known.length > 0 ? `is not allowed (known: ${known.join(", ")})` : "is not allowed";
+}
+
+// Property names are escaped here, when a path is needed, not for every property checked.
+function pointer(parent: string, key: string | number | undefined): string {
+  return key === undefined ? parent : `${parent}/${typeof key === "string" ? escapePointer(key) : key}`;
+}
+
+function checkOneOf(branches: readonly Schema[], value: unknown, path: string, sink: Sink): void {
+  // A cheap pass first: each branch stops at its first problem.
+  const matching = branches.filter((branch) => matches(branch, value)).length;
+  if (matching === 1) return;
+  const titles = branches.map((branch, i) => branch.title ?? `option ${i + 1}`);
+  const names = titles.join(" or ");
+  if (matching > 1) return report(sink, path, `must match exactly one of ${names}, but matches ${matching}`, undefined, false);
+  const results = branches.map((branch) => validate(branch, value, { path, keep: 20 }));
+  // Without values: this text is kept in a message, and values are shown only once redacted.
+  const described = results.map((result) => result.problems.map((p) => `${p.path || "input"} ${p.message}`).join("; "));
+  const fewest = Math.min(...results.map((result) => result.total));
+  const closest = results.filter((result) => result.total === fewest);
+  // All forms say the same (say, not an object), or one form is clearly what was meant.
+  if (closest.length === 1 || described.every((text) => text === described[0])) {
+    const [best] = closest as [Validation];
+    for (const problem of best.problems) report(sink, problem.path, problem.message, problem.value, "value" in problem);
+    sink.total += best.total - best.problems.length;
+    return;
+  }
+  const why = described.map((text, i) => `${titles[i]}: ${text}`).join(" | ");
+  report(sink, path, `must match exactly one of ${names} (${why})`, undefined, false);
+}
+
+/** `/phones/2 "abc" must match …`, the form errors print; the value is cut to 60 characters. */
+export function describeProblem(problem: Problem): string {
+  return `${problem.path || "input"}${"value" in problem ? ` ${cut(show(problem.value), 60)}` : ""} ${problem.message}`;
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value !== "object" || value === null) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return "an object";
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+function isType(type: JsonType, value: unknown): boolean {
+  if (type === "integer") return Number.isInteger(value);
+  if (type === "number") return Number.isFinite(value);
+  return typeOf(value) === type;
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+const patterns = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern, "u")));
+  return regex;
+}
+
+// JSON equality for objects: the same JSON once keys are sorted. Depth-capped: deeper
+// levels compare as equal, which can only report a repeat, never hide a problem elsewhere.
+function canonical(value: unknown, depth: number): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  if (depth > 32) return "…";
+  if (Array.isArray(value)) return `[${value.map((item) => canonical(item, depth + 1)).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${canonical(record[k], depth + 1)}`).join(",")}}`;
+}
+
+/** A property name as a JSON Pointer segment. */
+export function escapePointer(name: string): string {
+  return /[~/]/.test(name) ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
+}
