@@ -9,7 +9,9 @@ import { projectRoot, run } from "./helpers/project.js";
 const consumer = `
 import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "zapi-client";
 
-const client = createZApiClient({ instanceId: "demo-instance", token: "demo-token" });
+// Under exactOptionalPropertyTypes, an option read from somewhere may be undefined.
+const fromSecretStore: string | undefined = undefined;
+const client = createZApiClient({ instanceId: "demo-instance", token: "demo-token", clientToken: fromSecretStore });
 const body: AddParticipantInput = { autoInvite: true, communityId: "120363019502650977", phones: ["+55 44 99999-9999", "5544888888888"] };
 const result: { value: boolean } = await client.addParticipant(body);
 
@@ -38,6 +40,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the published package", () => {
+  it("ships its LICENSE", async () => {
+    const listed = await run("tar", ["-tzf", tarball]);
+    expect(listed.stdout.split("\n")).toContain("package/LICENSE");
+  });
+
   it("passes publint", async () => {
     const linted = await run(`${projectRoot}node_modules/.bin/publint`, ["run", tarball, "--strict"]);
     expect(linted.code, linted.stdout + linted.stderr).toBe(0);
