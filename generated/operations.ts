@@ -33,18 +33,20 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
             },
             "communityId": {
               "type": "string",
-              "minLength": 1
+              "minLength": 1,
+              "pattern": "^[0-9]+$",
+              "example": "120363019502650977"
             },
             "phones": {
               "type": "array",
-              "dedupe": true,
               "minItems": 1,
               "uniqueItems": true,
+              "dedupe": true,
               "items": {
                 "type": "string",
-                "phone": true,
                 "pattern": "^[0-9]+$",
                 "maxLength": 15,
+                "phone": true,
                 "example": "5544999999999"
               }
             }
@@ -71,14 +73,14 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
             },
             "phones": {
               "type": "array",
-              "dedupe": true,
               "minItems": 1,
               "uniqueItems": true,
+              "dedupe": true,
               "items": {
                 "type": "string",
-                "phone": true,
                 "pattern": "^[0-9]+$",
                 "maxLength": 15,
+                "phone": true,
                 "example": "5544999999999"
               }
             }
@@ -99,13 +101,773 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
       }
     }
   },
+  removeParticipant: {
+    "method": "POST",
+    "path": "/remove-participant",
+    "pathParams": [],
+    "queryParams": [],
+    "hasBody": true,
+    "retrySafe": false,
+    "input": {
+      "title": "Remove participant request",
+      "oneOf": [
+        {
+          "title": "Community and phones",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "communityId",
+            "phones"
+          ],
+          "properties": {
+            "communityId": {
+              "type": "string",
+              "minLength": 1,
+              "pattern": "^[0-9]+$",
+              "example": "120363019502650977"
+            },
+            "phones": {
+              "type": "array",
+              "minItems": 1,
+              "uniqueItems": true,
+              "dedupe": true,
+              "items": {
+                "type": "string",
+                "pattern": "^[0-9]+$",
+                "maxLength": 15,
+                "phone": true,
+                "example": "5544999999999"
+              }
+            }
+          }
+        },
+        {
+          "title": "Group and phones",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "groupId",
+            "phones"
+          ],
+          "properties": {
+            "groupId": {
+              "type": "string",
+              "minLength": 1,
+              "pattern": "^[0-9]+-(group|[0-9]+)$",
+              "example": "120363019502650977-group"
+            },
+            "phones": {
+              "type": "array",
+              "minItems": 1,
+              "uniqueItems": true,
+              "dedupe": true,
+              "items": {
+                "type": "string",
+                "pattern": "^[0-9]+$",
+                "maxLength": 15,
+                "phone": true,
+                "example": "5544999999999"
+              }
+            }
+          }
+        }
+      ]
+    },
+    "result": {
+      "title": "Value result",
+      "type": "object",
+      "required": [
+        "value"
+      ],
+      "properties": {
+        "value": {
+          "type": "boolean"
+        }
+      }
+    }
+  },
+  approveParticipant: {
+    "method": "POST",
+    "path": "/approve-participant",
+    "pathParams": [],
+    "queryParams": [],
+    "hasBody": true,
+    "retrySafe": false,
+    "input": {
+      "title": "Group and phones",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "groupId",
+        "phones"
+      ],
+      "properties": {
+        "groupId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[0-9]+-(group|[0-9]+)$",
+          "example": "120363019502650977-group"
+        },
+        "phones": {
+          "type": "array",
+          "minItems": 1,
+          "uniqueItems": true,
+          "dedupe": true,
+          "items": {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "maxLength": 15,
+            "phone": true,
+            "example": "5544999999999"
+          }
+        }
+      }
+    },
+    "result": {
+      "title": "Value result",
+      "type": "object",
+      "required": [
+        "value"
+      ],
+      "properties": {
+        "value": {
+          "type": "boolean"
+        }
+      }
+    }
+  },
+  rejectParticipant: {
+    "method": "POST",
+    "path": "/reject-participant",
+    "pathParams": [],
+    "queryParams": [],
+    "hasBody": true,
+    "retrySafe": false,
+    "input": {
+      "title": "Group and phones",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "groupId",
+        "phones"
+      ],
+      "properties": {
+        "groupId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[0-9]+-(group|[0-9]+)$",
+          "example": "120363019502650977-group"
+        },
+        "phones": {
+          "type": "array",
+          "minItems": 1,
+          "uniqueItems": true,
+          "dedupe": true,
+          "items": {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "maxLength": 15,
+            "phone": true,
+            "example": "5544999999999"
+          }
+        }
+      }
+    },
+    "result": {
+      "title": "Value result",
+      "type": "object",
+      "required": [
+        "value"
+      ],
+      "properties": {
+        "value": {
+          "type": "boolean"
+        }
+      }
+    }
+  },
+  listCommunities: {
+    "method": "GET",
+    "path": "/communities",
+    "pathParams": [],
+    "queryParams": [
+      "page",
+      "pageSize"
+    ],
+    "hasBody": false,
+    "retrySafe": true,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "page": {
+          "type": "integer"
+        },
+        "pageSize": {
+          "type": "integer",
+          "minimum": 1
+        }
+      }
+    },
+    "result": {
+      "title": "Community list",
+      "type": "array",
+      "items": {
+        "title": "Community summary",
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
+  getCommunityMetadata: {
+    "method": "GET",
+    "path": "/communities-metadata/{communityId}",
+    "pathParams": [
+      "communityId"
+    ],
+    "queryParams": [],
+    "hasBody": false,
+    "retrySafe": true,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "communityId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[0-9]+$",
+          "example": "120363019502650977"
+        }
+      },
+      "required": [
+        "communityId"
+      ]
+    },
+    "result": {
+      "title": "Community metadata",
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string"
+        },
+        "id": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string"
+        },
+        "subGroups": {
+          "type": "array",
+          "items": {
+            "title": "Community sub-group",
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "phone": {
+                "type": "string"
+              },
+              "isGroupAnnouncement": {
+                "type": "boolean"
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  listGroups: {
+    "method": "GET",
+    "path": "/groups",
+    "pathParams": [],
+    "queryParams": [
+      "page",
+      "pageSize"
+    ],
+    "hasBody": false,
+    "retrySafe": true,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "page": {
+          "type": "integer"
+        },
+        "pageSize": {
+          "type": "integer",
+          "minimum": 1
+        }
+      },
+      "required": [
+        "page",
+        "pageSize"
+      ]
+    },
+    "result": {
+      "title": "Group chat list",
+      "type": "array",
+      "items": {
+        "title": "Group chat",
+        "type": "object",
+        "properties": {
+          "isGroup": {
+            "type": "boolean"
+          },
+          "name": {
+            "type": "string"
+          },
+          "phone": {
+            "type": "string"
+          },
+          "unread": {
+            "type": "string"
+          },
+          "lastMessageTime": {
+            "type": "string"
+          },
+          "isMuted": {
+            "type": "string"
+          },
+          "isMarkedSpam": {
+            "type": [
+              "boolean",
+              "string"
+            ]
+          },
+          "archived": {
+            "type": [
+              "boolean",
+              "string"
+            ]
+          },
+          "pinned": {
+            "type": [
+              "boolean",
+              "string"
+            ]
+          },
+          "muteEndTime": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "messagesUnread": {
+            "type": [
+              "integer",
+              "string"
+            ]
+          }
+        }
+      }
+    }
+  },
+  getGroupMetadata: {
+    "method": "GET",
+    "path": "/group-metadata/{groupId}",
+    "pathParams": [
+      "groupId"
+    ],
+    "queryParams": [],
+    "hasBody": false,
+    "retrySafe": true,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "groupId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[0-9]+-(group|[0-9]+)$",
+          "example": "120363019502650977-group"
+        }
+      },
+      "required": [
+        "groupId"
+      ]
+    },
+    "result": {
+      "title": "Group metadata",
+      "type": "object",
+      "properties": {
+        "phone": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string"
+        },
+        "owner": {
+          "type": "string"
+        },
+        "subject": {
+          "type": "string"
+        },
+        "creation": {
+          "type": "integer"
+        },
+        "invitationLink": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "invitationLinkError": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "communityId": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "adminOnlyMessage": {
+          "type": "boolean"
+        },
+        "adminOnlySettings": {
+          "type": "boolean"
+        },
+        "requireAdminApproval": {
+          "type": "boolean"
+        },
+        "isGroupAnnouncement": {
+          "type": "boolean"
+        },
+        "participants": {
+          "type": "array",
+          "items": {
+            "title": "Group participant",
+            "type": "object",
+            "properties": {
+              "phone": {
+                "type": "string"
+              },
+              "isAdmin": {
+                "type": [
+                  "boolean",
+                  "string"
+                ]
+              },
+              "isSuperAdmin": {
+                "type": [
+                  "boolean",
+                  "string"
+                ]
+              },
+              "short": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "subjectTime": {
+          "type": "integer"
+        },
+        "subjectOwner": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  getLightGroupMetadata: {
+    "method": "GET",
+    "path": "/light-group-metadata/{groupId}",
+    "pathParams": [
+      "groupId"
+    ],
+    "queryParams": [],
+    "hasBody": false,
+    "retrySafe": true,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "groupId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[0-9]+-(group|[0-9]+)$",
+          "example": "120363019502650977-group"
+        }
+      },
+      "required": [
+        "groupId"
+      ]
+    },
+    "result": {
+      "title": "Light group metadata",
+      "type": "object",
+      "properties": {
+        "phone": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string"
+        },
+        "owner": {
+          "type": "string"
+        },
+        "subject": {
+          "type": "string"
+        },
+        "creation": {
+          "type": "integer"
+        },
+        "invitationLink": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "invitationLinkError": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "communityId": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "adminOnlyMessage": {
+          "type": "boolean"
+        },
+        "adminOnlySettings": {
+          "type": "boolean"
+        },
+        "requireAdminApproval": {
+          "type": "boolean"
+        },
+        "isGroupAnnouncement": {
+          "type": "boolean"
+        },
+        "participants": {
+          "type": "array",
+          "items": {
+            "title": "Group participant",
+            "type": "object",
+            "properties": {
+              "phone": {
+                "type": "string"
+              },
+              "isAdmin": {
+                "type": [
+                  "boolean",
+                  "string"
+                ]
+              },
+              "isSuperAdmin": {
+                "type": [
+                  "boolean",
+                  "string"
+                ]
+              },
+              "short": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "subjectTime": {
+          "type": "integer"
+        },
+        "subjectOwner": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  getGroupInvitationLink: {
+    "method": "POST",
+    "path": "/group-invitation-link/{groupId}",
+    "pathParams": [
+      "groupId"
+    ],
+    "queryParams": [],
+    "hasBody": false,
+    "retrySafe": true,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "groupId": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^[0-9]+-(group|[0-9]+)$",
+          "example": "120363019502650977-group"
+        }
+      },
+      "required": [
+        "groupId"
+      ]
+    },
+    "result": {
+      "title": "Group invitation link",
+      "type": "object",
+      "required": [
+        "invitationLink"
+      ],
+      "properties": {
+        "phone": {
+          "type": "string"
+        },
+        "invitationLink": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  redefineInvitationLink: {
+    "method": "POST",
+    "path": "/redefine-invitation-link/{groupOrCommunityId}",
+    "pathParams": [
+      "groupOrCommunityId"
+    ],
+    "queryParams": [],
+    "hasBody": false,
+    "retrySafe": false,
+    "input": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "groupOrCommunityId": {
+          "title": "Group or community id",
+          "oneOf": [
+            {
+              "type": "string",
+              "minLength": 1,
+              "pattern": "^[0-9]+-(group|[0-9]+)$",
+              "example": "120363019502650977-group"
+            },
+            {
+              "type": "string",
+              "minLength": 1,
+              "pattern": "^[0-9]+$",
+              "example": "120363019502650977"
+            }
+          ]
+        }
+      },
+      "required": [
+        "groupOrCommunityId"
+      ]
+    },
+    "result": {
+      "title": "Invitation link result",
+      "type": "object",
+      "required": [
+        "invitationLink"
+      ],
+      "properties": {
+        "invitationLink": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  updateWebhookReceived: {
+    "method": "PUT",
+    "path": "/update-webhook-received",
+    "pathParams": [],
+    "queryParams": [],
+    "hasBody": true,
+    "retrySafe": false,
+    "input": {
+      "title": "Webhook URL request",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "value"
+      ],
+      "properties": {
+        "value": {
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^https://",
+          "example": "https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"
+        }
+      }
+    },
+    "result": {
+      "title": "Webhook update result",
+      "type": "object",
+      "properties": {
+        "value": {
+          "type": "boolean"
+        }
+      }
+    }
+  },
 };
 
 /** Each operation's flat input and its 200 result, typed from generated/zapi.ts. */
 export interface Operations {
   /** Add participants to a community or group */
   addParticipant: Types<Specified["addParticipant"]>;
+  /** Remove participants from a community or group */
+  removeParticipant: Types<Specified["removeParticipant"]>;
+  /** Approve requests to join a group */
+  approveParticipant: Types<Specified["approveParticipant"]>;
+  /** Reject requests to join a group */
+  rejectParticipant: Types<Specified["rejectParticipant"]>;
+  /** List the communities you are in */
+  listCommunities: Types<Specified["listCommunities"]>;
+  /** Get a community's metadata */
+  getCommunityMetadata: Types<Specified["getCommunityMetadata"]>;
+  /** List groups */
+  listGroups: Types<Specified["listGroups"]>;
+  /** Get a group's metadata and participants */
+  getGroupMetadata: Types<Specified["getGroupMetadata"]>;
+  /** Get a group's metadata without its invitation link */
+  getLightGroupMetadata: Types<Specified["getLightGroupMetadata"]>;
+  /** Get a group's invitation link */
+  getGroupInvitationLink: Types<Specified["getGroupInvitationLink"]>;
+  /** Redefine a group's or community's invitation link */
+  redefineInvitationLink: Types<Specified["redefineInvitationLink"]>;
+  /** Set the URL of the on-message-received webhook */
+  updateWebhookReceived: Types<Specified["updateWebhookReceived"]>;
 }
 
 export type AddParticipantInput = Operations["addParticipant"]["input"];
 export type AddParticipantResult = Operations["addParticipant"]["result"];
+export type RemoveParticipantInput = Operations["removeParticipant"]["input"];
+export type RemoveParticipantResult = Operations["removeParticipant"]["result"];
+export type ApproveParticipantInput = Operations["approveParticipant"]["input"];
+export type ApproveParticipantResult = Operations["approveParticipant"]["result"];
+export type RejectParticipantInput = Operations["rejectParticipant"]["input"];
+export type RejectParticipantResult = Operations["rejectParticipant"]["result"];
+export type ListCommunitiesInput = Operations["listCommunities"]["input"];
+export type ListCommunitiesResult = Operations["listCommunities"]["result"];
+export type GetCommunityMetadataInput = Operations["getCommunityMetadata"]["input"];
+export type GetCommunityMetadataResult = Operations["getCommunityMetadata"]["result"];
+export type ListGroupsInput = Operations["listGroups"]["input"];
+export type ListGroupsResult = Operations["listGroups"]["result"];
+export type GetGroupMetadataInput = Operations["getGroupMetadata"]["input"];
+export type GetGroupMetadataResult = Operations["getGroupMetadata"]["result"];
+export type GetLightGroupMetadataInput = Operations["getLightGroupMetadata"]["input"];
+export type GetLightGroupMetadataResult = Operations["getLightGroupMetadata"]["result"];
+export type GetGroupInvitationLinkInput = Operations["getGroupInvitationLink"]["input"];
+export type GetGroupInvitationLinkResult = Operations["getGroupInvitationLink"]["result"];
+export type RedefineInvitationLinkInput = Operations["redefineInvitationLink"]["input"];
+export type RedefineInvitationLinkResult = Operations["redefineInvitationLink"]["result"];
+export type UpdateWebhookReceivedInput = Operations["updateWebhookReceived"]["input"];
+export type UpdateWebhookReceivedResult = Operations["updateWebhookReceived"]["result"];

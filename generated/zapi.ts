@@ -9,12 +9,15 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The id of the Z-API instance (one connected WhatsApp number). */
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
                 instanceId: components["parameters"]["InstanceId"];
                 /**
                  * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
                  *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
-                 *     shared links.
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
                  */
                 token: components["parameters"]["InstanceToken"];
             };
@@ -25,16 +28,41 @@ export interface paths {
         /**
          * Add participants to a community or group
          * @description Adds one or more phones to a WhatsApp community (send `communityId`) or group
-         *     (send `groupId`). The two forms share this path and method; send exactly one id.
+         *     (send `groupId`). The two forms share this path and method.
          *
          *     WhatsApp now refuses to add a number that the connected phone does not have as a
          *     contact. With `autoInvite: true`, Z-API sends each refused person a private
-         *     invitation link instead. A repeated call can therefore send the same person a
-         *     second invitation: this operation is **not idempotent**.
+         *     invitation link instead. The pages' tip describes the partial success this
+         *     produces: asked to add 10 people, Z-API adds 5 and sends the other 5 a private
+         *     invitation. The answer for that case is not documented: the pages show only
+         *     `{"value": true}`, and say nothing of which phones were added and which were
+         *     invited. A repeated call can send the same person a second invitation: this
+         *     operation is **not idempotent**, and is not safe to retry blindly.
          *
-         *     What happened to each phone is reported afterwards through the
-         *     `on-message-received` webhook, as notification messages such as
-         *     `GROUP_PARTICIPANT_ADD`, with the affected phones in `notificationParameters`.
+         *     **What the webhook tells you is thin.** The pages point to the
+         *     `on-message-received` webhook for what happens next, but that page shows no
+         *     payload for these changes: `GROUP_PARTICIPANT_ADD`, `GROUP_PARTICIPANT_REMOVE` and
+         *     `GROUP_PARTICIPANT_LEAVE` are named only in a code snippet (which spells the field
+         *     `notificationparameters`, in lower case), and nothing covers the people who were
+         *     invited instead of added, or refused. See the `onMessageReceived` webhook.
+         *
+         *     **Where the pages disagree.** The group page's request sample
+         *     (`json-examples/add-participant.json`) sends `{"groupId", "phones"}` without
+         *     `autoInvite`, which the group table (Portuguese and English) and the community
+         *     table both list as required. This spec sides with the tables and requires
+         *     `autoInvite` in both forms: a body that carries it satisfies both readings, one
+         *     without it only the sample's. That sample is therefore not an example here. The
+         *     community sample (`json-examples/add-community-participant.json`) agrees with the
+         *     spec and is the `zapiSample` example.
+         *
+         *     **Z-API's rules and the client's own.** Z-API's tables require `autoInvite`, the id
+         *     and `phones`; its contact and chat pages say phones are sent as digits only. Every
+         *     other rule here is the client's, not Z-API's, and each schema lists its own in
+         *     `x-zapi-client-rules`: exactly one of `communityId` and `groupId` (`oneOf`), no
+         *     unknown fields (`additionalProperties: false`), at least one phone (`minItems`), no
+         *     phone twice (`uniqueItems`; the client drops repeats after normalising), at most
+         *     15 digits per phone (`maxLength`, the E.164 cap), non-empty ids (`minLength`) and
+         *     the id `pattern`s, which are inferred from the documented examples.
          *
          *     The documentation gives no maximum number of phones per call, no rate limit and
          *     no retry guidance.
@@ -46,18 +74,642 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/remove-participant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove participants from a community or group
+         * @description Removes one or more phones from a WhatsApp community (send `communityId`) or group
+         *     (send `groupId`). The two forms share this path and method; unlike
+         *     add-participant there is no `autoInvite`. The page does not say what a repeated
+         *     call does for phones already removed, so this operation is not marked safe to
+         *     retry.
+         *
+         *     The communities introduction adds that a community's members are really the
+         *     members of its announcement group (the sub-group with `isGroupAnnouncement: true`
+         *     in the community metadata), and that people can be added and removed through that
+         *     group with the group form.
+         *
+         *     **Where the pages disagree.** The community page's body example uses the
+         *     phone-like id `5511999999999`; its request sample
+         *     (`json-examples/remove-community-participant.json`) and every other community
+         *     page use 18 to 20 digit ids such as `120363186053925765`. The spec accepts both
+         *     (see `CommunityId`). The English group page's heading reads `/add-participant`
+         *     while its URL reads `/remove-participant`; the spec follows the URL, the
+         *     Portuguese page and the sample. Both request samples
+         *     (`json-examples/remove-participant.json`, group;
+         *     `json-examples/remove-community-participant.json`, community) agree with the spec
+         *     and are examples here.
+         *
+         *     Client rules, not Z-API's, as for add-participant: exactly one id, no unknown
+         *     fields, at least one phone, no phone twice, at most 15 digits per phone, and the
+         *     id patterns (each schema lists them in `x-zapi-client-rules`). The documentation
+         *     gives no maximum number of phones per call, no rate limit and no retry guidance,
+         *     and shows no webhook payload for a removal (`GROUP_PARTICIPANT_REMOVE` is only
+         *     named).
+         */
+        post: operations["removeParticipant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/approve-participant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve requests to join a group
+         * @description Accepts the pending requests of one or more phones to join a group. A group
+         *     asks for approval when its metadata's `requireAdminApproval` is true; the `onMessageReceived` webhook announces each
+         *     request as a `MEMBERSHIP_APPROVAL_REQUEST` delivery whose `notificationParameters`
+         *     hold the requesting phones.
+         *
+         *     The page documents only the group form (`groupId`, `phones`); no community form is
+         *     documented. It does not say what happens for a phone with no pending request,
+         *     nor whether a repeated call is harmless, so this operation is not marked safe to
+         *     retry. The page and its request sample
+         *     (`json-examples/approve-participant.json`, legacy group id) agree; the sample is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields, at least one phone, no phone twice,
+         *     at most 15 digits per phone, and the group id pattern (each schema lists them in
+         *     `x-zapi-client-rules`).
+         */
+        post: operations["approveParticipant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/reject-participant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject requests to join a group
+         * @description Refuses the pending requests of one or more phones to join a group. A group
+         *     asks for approval when its metadata's `requireAdminApproval` is true; the `onMessageReceived` webhook announces each
+         *     request as a `MEMBERSHIP_APPROVAL_REQUEST` delivery whose `notificationParameters`
+         *     hold the requesting phones.
+         *
+         *     The page documents only the group form (`groupId`, `phones`); no community form is
+         *     documented. It does not say what happens for a phone with no pending request,
+         *     nor whether a repeated call is harmless, so this operation is not marked safe to
+         *     retry. The page and its request sample
+         *     (`json-examples/reject-participant.json`, legacy group id) agree; the sample is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields, at least one phone, no phone twice,
+         *     at most 15 digits per phone, and the group id pattern (each schema lists them in
+         *     `x-zapi-client-rules`).
+         */
+        post: operations["rejectParticipant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the communities you are in
+         * @description Returns the communities the connected number is part of, one page at a time. The
+         *     ids it returns are the `communityId` of the other community operations.
+         *
+         *     A read: safe to retry. The page does not say whether pages are numbered from 0 or
+         *     1 (its sample asks for page 1), what the default page size is, or how the end of
+         *     the list shows (presumably a short or empty page; not documented).
+         *
+         *     **Where the pages disagree.** The English page's heading reads `/create-group`
+         *     and its first URL line `POST`; the Portuguese page and the request sample
+         *     (`json-examples/list-communities.json`, `?page=1&pageSize=2`) say `GET
+         *     /communities`, which the spec follows. Both pages list `page` and `pageSize` as
+         *     optional integers.
+         */
+        get: operations["listCommunities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities-metadata/{communityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a community's metadata
+         * @description Returns a community's name, description and linked groups (`subGroups`). It lists
+         *     no members: a community's members are those of its announcement group, the
+         *     sub-group with `isGroupAnnouncement: true`, whose `phone` is a group id for
+         *     `getGroupMetadata` and the group operations (the communities introduction).
+         *
+         *     A read: safe to retry.
+         *
+         *     **Where the pages disagree.** The Portuguese example repeats the key `phone` in
+         *     each sub-group, once with the group's name and once with its id, where the table
+         *     and the English example have `name` and `phone`; the spec's example follows the
+         *     table. The request sample (`json-examples/community-metadata.json`) has the
+         *     placeholder `{idDaComunidade}` in its URL, so it carries no id to check; it uses
+         *     `GET`, like both pages.
+         */
+        get: operations["getCommunityMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List groups
+         * @description Returns the groups of the connected number as chats, one page at a time.
+         *
+         *     A read: safe to retry. As for communities, the page does not say whether pages
+         *     start at 0 or 1, nor how the end of the list shows.
+         *
+         *     **`page` and `pageSize` are required here.** Both the Portuguese and the English
+         *     table list them under "required", and the page's example URL
+         *     (`?page=1&pageSize=10`) and the request sample (`json-examples/get-groups.json`,
+         *     `?page=1&pageSize=2`) send both. Nothing documents the call without them, so the
+         *     spec requires them (unlike `listCommunities`, whose pages call them optional):
+         *     a call that sends them is valid under every reading.
+         *
+         *     **Where the table and the example disagree** (the spec allows both types):
+         *     `archived`, `pinned` and `isMarkedSpam` are booleans in the table and the strings
+         *     `"false"` in the example; `messagesUnread` (deprecated) is an integer in the table
+         *     and `"0"` in the example; `muteEndTime` is a string in the table and `null` in the
+         *     example.
+         */
+        get: operations["listGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/group-metadata/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id, in either documented format (`120363019502650977-group` or the
+                 *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+                 *     `{groupId}`.
+                 */
+                groupId: components["parameters"]["GroupIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a group's metadata and participants
+         * @description Returns a group's metadata and its participants (`phone`, `isAdmin`,
+         *     `isSuperAdmin`), and, for an admin, its invitation link. When the link cannot be
+         *     read, `invitationLink` is null and `invitationLinkError` says why (the table
+         *     names `forbidden`, `not-authorized` and `too many requests`). Getting the link is
+         *     at times costly and slightly slow, says the light metadata page: use
+         *     `getLightGroupMetadata` when you do not need it.
+         *
+         *     A read: safe to retry.
+         *
+         *     **Where the pages disagree.** The English page's first URL line has no id and its
+         *     second says `POST .../group-metadata/{phone}`; the Portuguese page and the request
+         *     sample (`json-examples/get-group-metadata.json`, legacy id
+         *     `5511999999999-1623281429`) say `GET`, which the spec follows. The URL names the
+         *     id `{phone}`, the table `groupId`; the spec says `groupId`. The table types
+         *     `isAdmin` and `isSuperAdmin` as strings while every example has booleans: the spec
+         *     allows both. `creation` is typed "timestamp": the examples hold 13-digit integers
+         *     (milliseconds). `short`, `name`, `subjectTime` and `subjectOwner` appear only in
+         *     the examples (`short` and `name` are commented out of the table). The
+         *     legacy-format example lacks the newer fields, so no field is required.
+         */
+        get: operations["getGroupMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/light-group-metadata/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id, in either documented format (`120363019502650977-group` or the
+                 *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+                 *     `{groupId}`.
+                 */
+                groupId: components["parameters"]["GroupIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a group's metadata without its invitation link
+         * @description Like `getGroupMetadata`, but without the invitation link, which the page calls
+         *     costly and slightly slow to obtain; get the link separately with
+         *     `getGroupInvitationLink` when you need it.
+         *
+         *     A read: safe to retry.
+         *
+         *     **Where the table and the example disagree.** The table leaves out
+         *     `invitationLink` and `invitationLinkError`, while the example carries both as
+         *     `null`: the spec allows them, as null or string. As for `getGroupMetadata`:
+         *     `isAdmin` and `isSuperAdmin` are strings in the table and booleans in the example
+         *     (both allowed), `creation` holds milliseconds, and the URL names the id `{phone}`
+         *     where the table says `groupId`. The request sample
+         *     (`json-examples/get-light-group-metadata.json`, id `123123123-group`) uses `GET`,
+         *     like both pages, and its id matches `GroupId`.
+         */
+        get: operations["getLightGroupMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/group-invitation-link/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id, in either documented format (`120363019502650977-group` or the
+                 *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+                 *     `{groupId}`.
+                 */
+                groupId: components["parameters"]["GroupIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a group's invitation link
+         * @description Returns a group's current invitation link, with no request body. Z-API's page
+         *     describes it as obtaining the link ("Este método permite que você obtenha o link
+         *     de convite de um grupo"), and the light metadata page sends readers here for the
+         *     link it leaves out. Only `redefineInvitationLink` replaces a link, so this call
+         *     is marked safe to retry.
+         *
+         *     **`POST`, not `GET`.** Both the Portuguese and the English page say `GET`; the
+         *     request sample (`json-examples/group-invitation-link.json`) sends `POST`. Per
+         *     this spec's rule (the request sample wins over the pages), the spec says `POST`.
+         *     The sample's id, `120363019502650977-group`, matches `GroupId`.
+         *
+         *     **Where the table and the example disagree.** The response table lists only
+         *     `invitationLink`, described as "Novo link de convite" ("new invitation link"),
+         *     the same words as on the redefine page, where they fit; nothing else on the page
+         *     says this call makes a new link. The example also carries the group's `phone`,
+         *     which the spec allows as optional.
+         */
+        post: operations["getGroupInvitationLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/redefine-invitation-link/{groupOrCommunityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id or the community id whose link to redefine: the same path serves
+                 *     both. Z-API's group page names this segment `{groupId}` and its community page
+                 *     `{communityId}`; one path can carry only one name, so the spec uses a name that
+                 *     says both. The two id formats cannot be confused (a group id has a hyphen).
+                 */
+                groupOrCommunityId: components["schemas"]["GroupId"] | components["schemas"]["CommunityId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redefine a group's or community's invitation link
+         * @description Replaces the invitation link of a group or of a community with a new one, with no
+         *     request body, and answers the new link. The pages do not say what becomes of the
+         *     old link (on WhatsApp, resetting a link revokes the old one). Each call makes a
+         *     new link, so this operation is **not idempotent** and not marked safe to retry: a
+         *     retry after a lost answer replaces the link once more.
+         *
+         *     The group page (`/redefine-invitation-link/{groupId}`) and the community page
+         *     (`/redefine-invitation-link/{communityId}`) describe the same method and path; the
+         *     spec models them as one operation whose path segment takes either id. Both pages
+         *     and both request samples (`json-examples/redefine-invitation-link.json`,
+         *     `json-examples/redefine-community-invitation-link.json`) say `POST`, and both
+         *     samples' ids validate.
+         */
+        post: operations["redefineInvitationLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-webhook-received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the URL of the on-message-received webhook
+         * @description Sets the URL to which Z-API posts the `onMessageReceived` deliveries (messages
+         *     and notifications, membership changes among them), as the instance's settings in
+         *     the Z-API panel do. Z-API refuses webhook URLs that are not HTTPS ("O Z-API não
+         *     aceita webhooks que não sejam HTTPS"): that is Z-API's rule, expressed as
+         *     `pattern: ^https://` on `value`. A sibling call, `/update-webhook-received-delivery`,
+         *     sets the same URL with "sent by me" notifications on; `/update-every-webhooks` sets
+         *     every webhook at once. Neither is modelled here.
+         *
+         *     The page does not say whether setting the same URL again is harmless, so this
+         *     operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree, or are silent.**
+         *     - The page's heading, its first URL and the on-message-received page say
+         *       `/update-webhook-received`; the URL above its body example says
+         *       `/update-webhook-receive`. The spec follows the heading.
+         *     - The page's 200 section is empty. The `{"value": boolean}` answer comes from the
+         *       sibling page "update every webhooks"; the spec takes that shape, with `value`
+         *       optional since this page does not show it.
+         *     - There is no request sample: the page's code widget points at
+         *       `json-examples/update-webhook-receive.json`, which Z-API's repository does not
+         *       have. (`json-examples/on-message-received.json` is no sample of this call: it
+         *       posts `{"value": ...}` to a path `/on-message-received` that no page documents,
+         *       and its widget is commented out.)
+         *     - This page shows no Client-Token header; the on-message-received page does, for
+         *       this same call. The spec accepts it, optional, as everywhere.
+         *
+         *     Client rules, not Z-API's: no other field (`additionalProperties: false`) and a
+         *     non-empty `value` (`minLength`).
+         */
+        put: operations["updateWebhookReceived"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    onMessageReceived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A message or notification reached the connected number
+         * @description Z-API posts a JSON body to the URL set with `updateWebhookReceived` (or in the
+         *     panel) each time something reaches the connected number: messages, calls and
+         *     *notifications*, WhatsApp's system messages, which carry a `notification` name and
+         *     its `notificationParameters`. Your endpoint must accept `POST`. This entry models
+         *     the deliveries that concern membership, as far as the docs show them; any other
+         *     delivery matches the open last branch and is passed through, not refused.
+         *
+         *     **Documented with a full payload** (the examples below are the docs' own):
+         *     - `MEMBERSHIP_APPROVAL_REQUEST`: someone asks to join a group that needs an admin's
+         *       approval, through an invitation link (`requestMethod: invite_link`), or is added
+         *       by a participant who is not an admin (`requestMethod: non_admin_add`). The
+         *       phones are in `notificationParameters`; answer with `approveParticipant` or
+         *       `rejectParticipant`.
+         *     - `REVOKED_MEMBERSHIP_REQUESTS`: the person withdrew the request.
+         *     - `GROUP_MEMBER_LINK_PROPERTY_UPDATE`: who may share the group's invitation link
+         *       changed; `linkMode` (`ADMIN_LINK` or `ALL_MEMBER_LINK` in the examples, not in
+         *       the table) says to whom.
+         *
+         *     **Named without a payload.** `GROUP_PARTICIPANT_ADD`, `GROUP_PARTICIPANT_REMOVE` and
+         *     `GROUP_PARTICIPANT_LEAVE` appear only in the page's "Notification Response" code
+         *     snippet, a JavaScript `switch` that shows the affected participants by reading
+         *     `notificationparameters` (in lower case). No payload is shown, so their branches
+         *     are loose: only `notification` is required, the common fields keep the types every
+         *     delivery has, and `notificationParameters` is not typed further. Nothing documents what people invited through `autoInvite`, or
+         *     refused by WhatsApp, produce. `GROUP_CREATE` is named there too; it is not about
+         *     membership and falls in the open branch.
+         *
+         *     **Fields.** The table types `isGroup`, `isNewsletter` and `fromMe` as booleans,
+         *     `phone` (the group id, for group events), `connectedPhone`, `participantPhone`,
+         *     `messageId`, `status` and `type` as strings, and `momment` as an integer (13 digits
+         *     in every example: milliseconds). `instanceId`, `chatName`, `senderName`,
+         *     `notification` and `notificationParameters` appear only in the examples. Some
+         *     examples have `participantPhone` or `chatName` null, so both allow null. The table
+         *     says `type` is "ReceivedCallBack" where the examples say "ReceivedCallback"; the
+         *     spec does not constrain it. No field is said to be always present: the known
+         *     branches require only `notification`, which identifies them, and every branch
+         *     allows fields beyond those listed (deliveries carry many more).
+         *
+         *     **What the docs are silent about.** The headers of a delivery (not even its
+         *     `Content-Type`); any signature or authentication: the docs describe no signature,
+         *     secret or token on deliveries, so as documented Z-API signs nothing and anyone who
+         *     learns the URL can post a forged delivery (keep the URL unguessable, and confirm
+         *     with the API before acting); retries, timeouts, ordering and duplicates (be ready for repeats and for
+         *     deliveries out of order); and which status your endpoint should answer, or what
+         *     Z-API does when it answers an error. The page's 405 and 415 notes are about the
+         *     update call, not about deliveries.
+         */
+        post: operations["onMessageReceived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
          * Add participant request
-         * @description Either the community form or the group form, never both.
+         * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
+         *     of the two forms, so a body naming both ids (or neither) is refused; the pages only
+         *     ever show one id per body.
          */
         AddParticipantRequest: components["schemas"]["CommunityParticipantRequest"] | components["schemas"]["GroupParticipantRequest"];
         /**
          * Community form
-         * @description Adds phones to a community.
+         * @description Adds phones to a community. The three fields are the ones Z-API's table requires.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
          *       "autoInvite": true,
          *       "communityId": "120363019502650977",
@@ -69,17 +721,14 @@ export interface components {
          */
         CommunityParticipantRequest: {
             autoInvite: components["schemas"]["AutoInvite"];
-            /**
-             * @description The community id, from the "list communities" operation. The documentation
-             *     gives no format beyond its example.
-             * @example 120363019502650977
-             */
-            communityId: string;
+            communityId: components["schemas"]["CommunityId"];
             phones: components["schemas"]["Phones"];
         };
         /**
          * Group form
-         * @description Adds phones to a group.
+         * @description Adds phones to a group. The three fields are the ones Z-API's table requires (its
+         *     request sample leaves out `autoInvite`: see the operation). Client rule, not
+         *     Z-API's: no other field (`additionalProperties: false`).
          * @example {
          *       "autoInvite": true,
          *       "groupId": "120363019502650977-group",
@@ -91,14 +740,43 @@ export interface components {
          */
         GroupParticipantRequest: {
             autoInvite: components["schemas"]["AutoInvite"];
-            /**
-             * @description The group id, in one of its two documented formats:
-             *     `120363019502650977-group` (since 4 November 2021) or the legacy
-             *     `5511999999999-1623281429`.
-             * @example 120363019502650977-group
-             * @example 5511999999999-1623281429
-             */
-            groupId: string;
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Phones"];
+        };
+        /**
+         * Remove participant request
+         * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
+         *     of the two forms, so a body naming both ids (or neither) is refused.
+         */
+        RemoveParticipantRequest: components["schemas"]["CommunityPhonesRequest"] | components["schemas"]["GroupPhonesRequest"];
+        /**
+         * Community and phones
+         * @description A community and the phones to act on; both fields are required by Z-API's table.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        CommunityPhonesRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            phones: components["schemas"]["Phones"];
+        };
+        /**
+         * Group and phones
+         * @description A group and the phones to act on; both fields are required by Z-API's table.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        GroupPhonesRequest: {
+            groupId: components["schemas"]["GroupId"];
             phones: components["schemas"]["Phones"];
         };
         /**
@@ -106,17 +784,586 @@ export interface components {
          *     it as a contact), send that person a private invitation link instead.
          */
         AutoInvite: boolean;
-        /** @description The phones to add, each at most once. The documentation gives no maximum. */
+        /**
+         * @description A community id, from the "list communities" operation. The pages call it "ID/Fone
+         *     da comunidade" and give no format; their examples are strings of 18 to 20 digits
+         *     (`120363019502650977`, `98372465382764532938`), except the community
+         *     remove-participant page, whose example is the phone-like `5511999999999`.
+         *
+         *     Client rule, not Z-API's: digits only (`pattern`) and not empty (`minLength`),
+         *     inferred from every documented example. The length is deliberately not checked,
+         *     since the pages disagree on it.
+         * @example 120363019502650977
+         * @example 98372465382764532938
+         */
+        CommunityId: string;
+        /**
+         * @description A group id, in one of its two documented formats: `120363019502650977-group`
+         *     (since 4 November 2021) or the legacy `5511999999999-1623281429` (the creator's
+         *     phone and a timestamp). The pages call it "ID/Fone do grupo".
+         *
+         *     Client rule, not Z-API's: the `pattern` (digits, a hyphen, then `group` or digits)
+         *     is inferred from those two formats, and the id must not be empty (`minLength`).
+         * @example 120363019502650977-group
+         * @example 5511999999999-1623281429
+         */
+        GroupId: string;
+        /**
+         * @description The phones the operation acts on. The documentation gives no maximum.
+         *
+         *     Client rules, not Z-API's: at least one phone (`minItems`) and no phone twice
+         *     (`uniqueItems`). The client normalises each phone (see `Phone`) and then drops
+         *     repeats before checking (`x-zapi-dedupe`), so a list such as
+         *     `["5544999999999", "+55 44 99999-9999"]` is sent as one phone.
+         */
         Phones: components["schemas"]["Phone"][];
         /**
          * @description An international number written as digits only: country code, area code and
-         *     number, with no `+`, spaces or punctuation. E.164 caps a number at 15 digits.
+         *     number, with no `+`, spaces or punctuation. Digits only is Z-API's rule, stated on
+         *     its contact and chat pages ("Envie somente números, sem formatação ou máscara").
+         *
+         *     The client first reduces a number written as `+55 (44) 99999-9999` to its digits
+         *     (`x-zapi-phone`), then checks it. Client rule, not Z-API's: at most 15 digits
+         *     (`maxLength`, the E.164 cap); Z-API documents no length.
          * @example 5544999999999
          */
         Phone: string;
         /** Add participant result */
         AddParticipantResult: {
             /** @description `true` if successful, `false` if the operation failed. */
+            value: boolean;
+        };
+        /**
+         * @description A page size. Z-API documents only that it is an integer. Client rule, not Z-API's:
+         *     at least 1 (`minimum`).
+         */
+        PageSize: number;
+        /**
+         * Community list
+         * @description The communities on one page. Response tables list fields but never say a field
+         *     is always present, so no field is required.
+         */
+        CommunityList: components["schemas"]["CommunitySummary"][];
+        /** Community summary */
+        CommunitySummary: {
+            /** @description The community's name. */
+            name?: string;
+            /**
+             * @description The community id (the `communityId` of the other operations).
+             * @example 98372465382764532938
+             */
+            id?: string;
+        };
+        /**
+         * Community metadata
+         * @description No field is required; the table does not say which are always present.
+         */
+        CommunityMetadata: {
+            /** @description The community's name. */
+            name?: string;
+            /** @description The community id. */
+            id?: string;
+            /** @description The community's description. */
+            description?: string;
+            /** @description The groups linked to the community, its announcement group among them. */
+            subGroups?: components["schemas"]["CommunitySubGroup"][];
+        };
+        /** Community sub-group */
+        CommunitySubGroup: {
+            /** @description The group's name. */
+            name?: string;
+            /**
+             * @description The group's id ("phone" in Z-API's words), usable as `groupId`.
+             * @example 342532456234453-group
+             */
+            phone?: string;
+            /**
+             * @description `true` for the community's announcement group, through which its members are
+             *     reached and managed; `false` for an ordinary linked group.
+             */
+            isGroupAnnouncement?: boolean;
+        };
+        /**
+         * Group chat list
+         * @description The groups on one page, as chats. No field is required.
+         */
+        GroupChatList: components["schemas"]["GroupChat"][];
+        /**
+         * Group chat
+         * @description A group, described as a chat. Where the table's type and the example's disagree,
+         *     both are allowed (see `listGroups`).
+         */
+        GroupChat: {
+            /** @description Whether the chat is a group. */
+            isGroup?: boolean;
+            /** @description The chat's name. */
+            name?: string;
+            /**
+             * @description The group's id ("phone" in Z-API's words), usable as `groupId`.
+             * @example 120263358412332916-group
+             */
+            phone?: string;
+            /** @description The number of unread messages, as a string (`"0"`). */
+            unread?: string;
+            /**
+             * @description When the chat last had activity, a millisecond timestamp as a string.
+             * @example 1730918668000
+             */
+            lastMessageTime?: string;
+            /** @description `"0"` or `"1"`: whether the chat is muted. */
+            isMuted?: string;
+            /** @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example. */
+            isMarkedSpam?: boolean | string;
+            /** @description Whether the chat is archived. Boolean in the table, `"false"` in the example. */
+            archived?: boolean | string;
+            /** @description Whether the chat is pinned. Boolean in the table, `"false"` in the example. */
+            pinned?: boolean | string;
+            /**
+             * @description When notifications resume (`-1`: never). A string in the table, `null` in the
+             *     example.
+             */
+            muteEndTime?: string | null;
+            /** @description Deprecated. An integer in the table, `"0"` in the example. */
+            messagesUnread?: number | string;
+        };
+        /**
+         * Group metadata
+         * @description A group and its participants. No field is required: the legacy-format example
+         *     lacks most of the newer ones, and the table does not say which are always present.
+         */
+        GroupMetadata: {
+            /**
+             * @description The group's id ("ID/Fone do grupo").
+             * @example 120363019502650977-group
+             */
+            phone?: string;
+            /** @description The group's description. */
+            description?: string;
+            /** @description The phone of the group's creator. */
+            owner?: string;
+            /** @description The group's name. */
+            subject?: string;
+            /**
+             * @description When the group was created. Typed "timestamp" in the table; the examples hold
+             *     13-digit integers, so milliseconds since the Unix epoch.
+             * @example 1588721491000
+             */
+            creation?: number;
+            /**
+             * Format: uri
+             * @description The group's invitation link; returned to admins only, otherwise null.
+             * @example https://chat.whatsapp.com/40Aasd6af1
+             */
+            invitationLink?: string | null;
+            /**
+             * @description Why `invitationLink` is null: the table names `forbidden`, `not-authorized` and
+             *     `too many requests`.
+             */
+            invitationLinkError?: string | null;
+            /** @description The community the group belongs to, if any (null in the examples). */
+            communityId?: string | null;
+            /** @description Whether only admins can send messages. */
+            adminOnlyMessage?: boolean;
+            /** @description Whether only admins can change the group's settings. */
+            adminOnlySettings?: boolean;
+            /**
+             * @description Whether joining needs an admin's approval (see `approveParticipant` and
+             *     `rejectParticipant`).
+             */
+            requireAdminApproval?: boolean;
+            /** @description Whether this is a community's announcement group. */
+            isGroupAnnouncement?: boolean;
+            /** @description The group's participants. */
+            participants?: components["schemas"]["GroupParticipant"][];
+            /** @description Shown only in the examples (a 13-digit integer); the pages do not describe it. */
+            subjectTime?: number;
+            /** @description Shown only in the examples (a phone); the pages do not describe it. */
+            subjectOwner?: string;
+        };
+        /**
+         * Light group metadata
+         * @description The same as `GroupMetadata` without the invitation link. The page's table leaves
+         *     out `invitationLink` and `invitationLinkError`; its example has both, as null.
+         */
+        LightGroupMetadata: {
+            phone?: components["schemas"]["GroupMetadata"]["phone"];
+            description?: components["schemas"]["GroupMetadata"]["description"];
+            owner?: components["schemas"]["GroupMetadata"]["owner"];
+            subject?: components["schemas"]["GroupMetadata"]["subject"];
+            creation?: components["schemas"]["GroupMetadata"]["creation"];
+            /** @description Not returned by this operation, says the page; its example shows null. */
+            invitationLink?: string | null;
+            /** @description Not in the table; its example shows null. */
+            invitationLinkError?: string | null;
+            communityId?: components["schemas"]["GroupMetadata"]["communityId"];
+            adminOnlyMessage?: components["schemas"]["GroupMetadata"]["adminOnlyMessage"];
+            adminOnlySettings?: components["schemas"]["GroupMetadata"]["adminOnlySettings"];
+            requireAdminApproval?: components["schemas"]["GroupMetadata"]["requireAdminApproval"];
+            isGroupAnnouncement?: components["schemas"]["GroupMetadata"]["isGroupAnnouncement"];
+            participants?: components["schemas"]["GroupMetadata"]["participants"];
+            subjectTime?: components["schemas"]["GroupMetadata"]["subjectTime"];
+            subjectOwner?: components["schemas"]["GroupMetadata"]["subjectOwner"];
+        };
+        /** Group participant */
+        GroupParticipant: {
+            /**
+             * @description The participant's phone.
+             * @example 5511888888888
+             */
+            phone?: string;
+            /**
+             * @description Whether the participant is an admin. Typed "string" in the table, boolean in
+             *     every example: both are allowed.
+             */
+            isAdmin?: boolean | string;
+            /**
+             * @description Whether the participant created the group. Typed "string" in the table,
+             *     boolean in every example: both are allowed.
+             */
+            isSuperAdmin?: boolean | string;
+            /** @description A short name. Commented out of the table; shown in the examples. */
+            short?: string;
+            /** @description The participant's name. Commented out of the table; shown in the examples. */
+            name?: string;
+        };
+        /**
+         * Group invitation link
+         * @description `invitationLink` is the table's only field, the whole documented answer, so it is
+         *     required; `phone` is shown only in the example.
+         */
+        GroupInvitationLink: {
+            /**
+             * @description The group's id. Shown only in the example.
+             * @example 120363019502650977-group
+             */
+            phone?: string;
+            invitationLink: components["schemas"]["InvitationLink"];
+        };
+        /**
+         * Invitation link result
+         * @description `invitationLink` is the table's only field, the whole documented answer, so it is
+         *     required.
+         */
+        InvitationLinkResult: {
+            invitationLink: components["schemas"]["InvitationLink"];
+        };
+        /**
+         * Format: uri
+         * @description A WhatsApp invitation link. Z-API types it as a string; `minLength` is the
+         *     client's (a required string must not be empty), not Z-API's.
+         * @example https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd
+         */
+        InvitationLink: string;
+        /**
+         * Webhook URL request
+         * @description The URL to set. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "value": "https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"
+         *     }
+         */
+        WebhookUrlRequest: {
+            /**
+             * Format: uri
+             * @description Your endpoint's URL. Z-API's rule: it must be HTTPS (`pattern`). Client rule,
+             *     not Z-API's: not empty (`minLength`, implied by the pattern anyway).
+             * @example https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive
+             */
+            value: string;
+        };
+        /**
+         * Webhook update result
+         * @description The shape the "update every webhooks" page shows; this call's own page shows no
+         *     answer, so `value` is not required.
+         */
+        WebhookUpdateResult: {
+            /** @description Whether the URL was set. */
+            value?: boolean;
+        };
+        /**
+         * On-message-received delivery
+         * @description One delivery of the on-message-received webhook. Its `properties` are the fields
+         *     deliveries share, typed as the docs' table types them (or as the examples show
+         *     them, for fields the table leaves out); they apply to every delivery, and every
+         *     documented example fits them. No field is required: the docs never say which
+         *     are always present. Each field's schema is a named component (`ReceivedPhone`,
+         *     `ReceivedMomment`, ...), which the membership branches repeat by reference.
+         *
+         *     The `oneOf` tells deliveries apart by `notification`. Exactly one branch matches
+         *     any delivery whose `notification` is a string or absent: a known membership
+         *     notification picks its own branch, anything else (plain messages, calls, other
+         *     notifications, kinds added later) the open last one.
+         */
+        MessageReceivedDelivery: ({
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notification?: components["schemas"]["ReceivedNotification"];
+            notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+        } & {
+            [key: string]: unknown;
+        }) & (components["schemas"]["MembershipApprovalRequestDelivery"] | components["schemas"]["RevokedMembershipRequestsDelivery"] | components["schemas"]["GroupParticipantAddDelivery"] | components["schemas"]["GroupParticipantRemoveDelivery"] | components["schemas"]["GroupParticipantLeaveDelivery"] | components["schemas"]["GroupMemberLinkPropertyUpdateDelivery"] | components["schemas"]["OtherDelivery"]);
+        /**
+         * Join request
+         * @description Someone asks to join a group that needs an admin's approval.
+         *     `notificationParameters` holds the phones concerned; `requestMethod` says how the request came.
+         */
+        MembershipApprovalRequestDelivery: {
+            /** @constant */
+            notification: "MEMBERSHIP_APPROVAL_REQUEST";
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notificationParameters?: components["schemas"]["NotificationPhones"];
+            /**
+             * @description How the request came, per the table: through an invitation link
+             *     (`invite_link`) or added by a participant who is not an admin (`non_admin_add`).
+             * @enum {string}
+             */
+            requestMethod?: "invite_link" | "non_admin_add";
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Join request withdrawn
+         * @description The person withdrew a request to join. `notificationParameters` holds the phones
+         *     concerned.
+         */
+        RevokedMembershipRequestsDelivery: {
+            /** @constant */
+            notification: "REVOKED_MEMBERSHIP_REQUESTS";
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notificationParameters?: components["schemas"]["NotificationPhones"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Participant added
+         * @description Participants were added. Named only in the docs' code snippet, with no
+         *     payload, so the branch is loose: only `notification` is required, and `notificationParameters`
+         *     (the participants concerned, by the snippet) is not typed further.
+         */
+        GroupParticipantAddDelivery: {
+            /** @constant */
+            notification: "GROUP_PARTICIPANT_ADD";
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Participant removed
+         * @description Participants were removed. Named only in the docs' code snippet, with no
+         *     payload, so the branch is loose: only `notification` is required, and `notificationParameters`
+         *     (the participants concerned, by the snippet) is not typed further.
+         */
+        GroupParticipantRemoveDelivery: {
+            /** @constant */
+            notification: "GROUP_PARTICIPANT_REMOVE";
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Participant left
+         * @description A participant left. Named only in the docs' code snippet, with no payload, so the
+         *     branch is loose: only `notification` is required, and `notificationParameters`
+         *     (the participants concerned, by the snippet) is not typed further.
+         */
+        GroupParticipantLeaveDelivery: {
+            /** @constant */
+            notification: "GROUP_PARTICIPANT_LEAVE";
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Invitation link access changed
+         * @description Who may share the group's invitation link changed. `notificationParameters` is
+         *     empty in both examples; `linkMode` says to whom.
+         */
+        GroupMemberLinkPropertyUpdateDelivery: {
+            /** @constant */
+            notification: "GROUP_MEMBER_LINK_PROPERTY_UPDATE";
+            isGroup?: components["schemas"]["ReceivedIsGroup"];
+            isNewsletter?: components["schemas"]["ReceivedIsNewsletter"];
+            fromMe?: components["schemas"]["ReceivedFromMe"];
+            phone?: components["schemas"]["ReceivedPhone"];
+            connectedPhone?: components["schemas"]["ReceivedConnectedPhone"];
+            participantPhone?: components["schemas"]["ReceivedParticipantPhone"];
+            messageId?: components["schemas"]["ReceivedMessageId"];
+            status?: components["schemas"]["ReceivedStatus"];
+            type?: components["schemas"]["ReceivedType"];
+            instanceId?: components["schemas"]["ReceivedInstanceId"];
+            chatName?: components["schemas"]["ReceivedChatName"];
+            senderName?: components["schemas"]["ReceivedSenderName"];
+            momment?: components["schemas"]["ReceivedMomment"];
+            notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+            /**
+             * @description Who may share the invitation link: `ADMIN_LINK` (admins only) or
+             *     `ALL_MEMBER_LINK` (every member) in the examples. Not in the table, so not
+             *     constrained to those two.
+             * @example ADMIN_LINK
+             * @example ALL_MEMBER_LINK
+             */
+            linkMode?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Notification phones
+         * @description The phones a membership notification concerns, as strings (the examples show
+         *     digits only, like `5544999999999`).
+         *     Z-API's rule for phones it sends is not documented, so the items are not checked
+         *     beyond being strings.
+         */
+        NotificationPhones: string[];
+        /** @description Whether the chat is a group. */
+        ReceivedIsGroup: boolean;
+        /** @description Whether the chat is a channel. */
+        ReceivedIsNewsletter: boolean;
+        /** @description Whether the connected number sent the message. */
+        ReceivedFromMe: boolean;
+        /**
+         * @description The phone that sent the message or, for a group event, the group's id.
+         * @example 5544999999999-group
+         */
+        ReceivedPhone: string;
+        /** @description The phone connected to the instance. */
+        ReceivedConnectedPhone: string;
+        /**
+         * @description The group member concerned. A string in the table; null in some examples
+         *     (messages outside groups).
+         */
+        ReceivedParticipantPhone: string | null;
+        /** @description The message's id in the chat. */
+        ReceivedMessageId: string;
+        /**
+         * @description The message's status (the table names PENDING, SENT, RECEIVED, READ and
+         *     PLAYED; the examples also show MESSAGE_RECEIVED). Not constrained.
+         */
+        ReceivedStatus: string;
+        /**
+         * @description The event type: "ReceivedCallback" in every example ("ReceivedCallBack" in the
+         *     table). Not constrained.
+         */
+        ReceivedType: string;
+        /** @description The instance that received it. Shown only in the examples. */
+        ReceivedInstanceId: string;
+        /** @description The chat's name. Shown only in the examples, one of which has null. */
+        ReceivedChatName: string | null;
+        /** @description The sender's name. Shown only in the examples. */
+        ReceivedSenderName: string;
+        /**
+         * @description When it happened (Z-API's spelling). An integer in the table, 13 digits in every
+         *     example: milliseconds since the Unix epoch.
+         * @example 1682017970000
+         */
+        ReceivedMomment: number;
+        /**
+         * @description The notification's name, for notifications; absent from plain messages. Each
+         *     branch below narrows it.
+         */
+        ReceivedNotification: string;
+        /**
+         * @description The notification's parameters. For the membership notifications, the phones
+         *     concerned (see `NotificationPhones`); other notifications carry other values:
+         *     strings such as a currency or a role, or objects (`CHAT_LABEL_ASSOCIATION`), so
+         *     the items are not constrained here.
+         */
+        ReceivedNotificationParameters: unknown[];
+        /**
+         * Any other delivery
+         * @description Every delivery that is not one of the membership notifications: plain messages
+         *     (no `notification`), calls, payments, other notifications, and kinds Z-API adds
+         *     later. They are passed through: `notification` is checked only to keep the
+         *     branches apart, and is not required.
+         */
+        OtherDelivery: {
+            /**
+             * @description Absent from plain messages; otherwise any name but the membership
+             *     notifications, which have their own branches.
+             */
+            notification?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Value result
+         * @description The answer of remove, approve and reject participant, per their tables.
+         */
+        ValueResult: {
+            /** @description `true` if it worked, `false` if it failed. */
             value: boolean;
         };
         /**
@@ -129,16 +1376,84 @@ export interface components {
             error?: string;
         };
     };
-    responses: never;
+    responses: {
+        /**
+         * @description Method not allowed. Every page carries the same note: make sure you are sending
+         *     the method this operation specifies (`POST`, `GET` or `PUT`). The documentation
+         *     does not describe the body.
+         */
+        MethodNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description Unsupported media type. Every page carries the same note: add the `Content-Type`
+         *     header of the body you send, `application/json`. The documentation does not
+         *     describe the body.
+         */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description Any other answer. The documentation lists no other status codes. It gives one
+         *     error body: once the account's Client-Token is active, a request without the
+         *     `Client-Token` header is refused with `{"error": "null not allowed"}`. It does
+         *     not say which status code comes with it, nor what other errors look like.
+         */
+        OtherError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
     parameters: {
-        /** @description The id of the Z-API instance (one connected WhatsApp number). */
+        /**
+         * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+         *     Z-API's: not empty (`minLength`).
+         */
         InstanceId: string;
         /**
          * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
          *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
-         *     shared links.
+         *     shared links. Client rule, not Z-API's: not empty (`minLength`).
          */
         InstanceToken: string;
+        /** @description The community id, from `listCommunities`. */
+        CommunityIdPath: components["schemas"]["CommunityId"];
+        /**
+         * @description The group id, in either documented format (`120363019502650977-group` or the
+         *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+         *     `{groupId}`.
+         */
+        GroupIdPath: components["schemas"]["GroupId"];
+        /**
+         * @description The page of communities to return. Optional, per both pages; they do not say
+         *     whether numbering starts at 0 or 1 (the request sample asks for page 1).
+         */
+        CommunitiesPage: number;
+        /**
+         * @description How many communities a page holds. Optional, per both pages; no default or maximum
+         *     is documented. Client rule, not Z-API's: at least 1 (`minimum`).
+         */
+        CommunitiesPageSize: components["schemas"]["PageSize"];
+        /**
+         * @description The page of groups to return. Required, per both tables (see the operation). The
+         *     pages do not say whether numbering starts at 0 or 1 (their examples ask for page 1).
+         */
+        GroupsPage: number;
+        /**
+         * @description How many groups a page holds. Required, per both tables; no maximum is documented.
+         *     Client rule, not Z-API's: at least 1 (`minimum`).
+         */
+        GroupsPageSize: components["schemas"]["PageSize"];
     };
     requestBodies: never;
     headers: never;
@@ -151,12 +1466,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The id of the Z-API instance (one connected WhatsApp number). */
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
                 instanceId: components["parameters"]["InstanceId"];
                 /**
                  * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
                  *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
-                 *     shared links.
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
                  */
                 token: components["parameters"]["InstanceToken"];
             };
@@ -169,9 +1487,10 @@ export interface operations {
         };
         responses: {
             /**
-             * @description The call was processed. `value` is `true` if the participants were added and
-             *     `false` if the operation failed. The documentation says nothing about partial
-             *     success or which phones failed; the webhook reports that.
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed.
+             *     The pages do not say what `value` is when only some phones were added and the
+             *     rest invited (the partial success their autoInvite tip describes), nor which
+             *     phones those were; no documented webhook payload reports it either.
              */
             200: {
                 headers: {
@@ -181,39 +1500,495 @@ export interface operations {
                     "application/json": components["schemas"]["AddParticipantResult"];
                 };
             };
-            /**
-             * @description Method not allowed. Make sure you are sending the method this operation
-             *     specifies: `POST`, not `GET`. The documentation does not describe the body.
-             */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    removeParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
             };
-            /**
-             * @description Unsupported media type. Add the `Content-Type` header of the body you send,
-             *     `application/json`. The documentation does not describe the body.
-             */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveParticipantRequest"];
             };
+        };
+        responses: {
             /**
-             * @description Any other answer. The documentation lists no other status codes. It gives one
-             *     error body: once the account's Client-Token is active, a request without the
-             *     `Client-Token` header is refused with `{"error": "null not allowed"}`. It does
-             *     not say which status code comes with it, nor what other errors look like.
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table). Nothing is said about which phones it failed for.
              */
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ValueResult"];
                 };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    approveParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupPhonesRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    rejectParticipant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupPhonesRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    listCommunities: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of communities to return. Optional, per both pages; they do not say
+                 *     whether numbering starts at 0 or 1 (the request sample asks for page 1).
+                 */
+                page?: components["parameters"]["CommunitiesPage"];
+                /**
+                 * @description How many communities a page holds. Optional, per both pages; no default or maximum
+                 *     is documented. Client rule, not Z-API's: at least 1 (`minimum`).
+                 */
+                pageSize?: components["parameters"]["CommunitiesPageSize"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The communities on the requested page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityList"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getCommunityMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The community's metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    listGroups: {
+        parameters: {
+            query: {
+                /**
+                 * @description The page of groups to return. Required, per both tables (see the operation). The
+                 *     pages do not say whether numbering starts at 0 or 1 (their examples ask for page 1).
+                 */
+                page: components["parameters"]["GroupsPage"];
+                /**
+                 * @description How many groups a page holds. Required, per both tables; no maximum is documented.
+                 *     Client rule, not Z-API's: at least 1 (`minimum`).
+                 */
+                pageSize: components["parameters"]["GroupsPageSize"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups on the requested page, as chats. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupChatList"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getGroupMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id, in either documented format (`120363019502650977-group` or the
+                 *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+                 *     `{groupId}`.
+                 */
+                groupId: components["parameters"]["GroupIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group's metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getLightGroupMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id, in either documented format (`120363019502650977-group` or the
+                 *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+                 *     `{groupId}`.
+                 */
+                groupId: components["parameters"]["GroupIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group's metadata, without the invitation link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LightGroupMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getGroupInvitationLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id, in either documented format (`120363019502650977-group` or the
+                 *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
+                 *     `{groupId}`.
+                 */
+                groupId: components["parameters"]["GroupIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group's invitation link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupInvitationLink"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    redefineInvitationLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /**
+                 * @description The group id or the community id whose link to redefine: the same path serves
+                 *     both. Z-API's group page names this segment `{groupId}` and its community page
+                 *     `{communityId}`; one path can carry only one name, so the spec uses a name that
+                 *     says both. The two id formats cannot be confused (a group id has a hyphen).
+                 */
+                groupOrCommunityId: components["schemas"]["GroupId"] | components["schemas"]["CommunityId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new invitation link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationLinkResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateWebhookReceived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUrlRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The URL was set, or not. This page's 200 section is empty; the "update every
+             *     webhooks" page answers `{"value": boolean}`, which this spec assumes here.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookUpdateResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    onMessageReceived: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageReceivedDelivery"];
+            };
+        };
+        responses: {
+            /**
+             * @description What your endpoint answers. The docs do not say which status Z-API expects,
+             *     whether it reads the answer, or what it does after an error or a timeout.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
