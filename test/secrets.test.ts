@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { operations } from "../generated/operations.js";
 import { createZApiClient, ZApiError, ZApiHttpError, ZApiNetworkError } from "../src/index.js";
 import { CLIENT_TOKEN, expectNoSecret, rejection, TOKEN } from "./helpers/secrets.js";
 import { json, refusedUrl, startServer } from "./helpers/server.js";
@@ -94,6 +95,8 @@ describe("no secret in the client object", () => {
     const client = clientFor("https://api.z-api.io");
     expectNoSecret(client);
     expectNoSecret(client.api);
-    expect(Object.keys(client)).toEqual(["addParticipant", "api"]);
+    // One method per operationId of the spec, and api: nothing else, and no secret among them.
+    expect(Object.keys(client)).toEqual([...Object.keys(operations), "api"]);
+    expect(Object.keys(client)).toContain("getGroupMetadata");
   });
 });
