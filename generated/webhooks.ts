@@ -3,6 +3,473 @@
  * Do not make direct changes to the file.
  */
 import type { Schema } from "../src/core/schema.js";
+import type { webhooks } from "./zapi.js";
 
 /** The onMessageReceived delivery, as the spec's webhooks describe it. */
-export const onMessageReceivedSchema: Schema = {"title":"On-message-received delivery","type":"object","additionalProperties":true,"properties":{"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notification":{"type":"string"},"notificationParameters":{"type":"array"}},"oneOf":[{"title":"Join request","type":"object","additionalProperties":true,"required":["notification"],"properties":{"notification":{"const":"MEMBERSHIP_APPROVAL_REQUEST"},"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notificationParameters":{"title":"Notification phones","type":"array","items":{"type":"string"}},"requestMethod":{"type":"string","enum":["invite_link","non_admin_add"]}}},{"title":"Join request withdrawn","type":"object","additionalProperties":true,"required":["notification"],"properties":{"notification":{"const":"REVOKED_MEMBERSHIP_REQUESTS"},"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notificationParameters":{"title":"Notification phones","type":"array","items":{"type":"string"}}}},{"title":"Participant added","type":"object","additionalProperties":true,"required":["notification"],"properties":{"notification":{"const":"GROUP_PARTICIPANT_ADD"},"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notificationParameters":{"type":"array"}}},{"title":"Participant removed","type":"object","additionalProperties":true,"required":["notification"],"properties":{"notification":{"const":"GROUP_PARTICIPANT_REMOVE"},"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notificationParameters":{"type":"array"}}},{"title":"Participant left","type":"object","additionalProperties":true,"required":["notification"],"properties":{"notification":{"const":"GROUP_PARTICIPANT_LEAVE"},"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notificationParameters":{"type":"array"}}},{"title":"Invitation link access changed","type":"object","additionalProperties":true,"required":["notification"],"properties":{"notification":{"const":"GROUP_MEMBER_LINK_PROPERTY_UPDATE"},"isGroup":{"type":"boolean"},"isNewsletter":{"type":"boolean"},"fromMe":{"type":"boolean"},"phone":{"type":"string"},"connectedPhone":{"type":"string"},"participantPhone":{"type":["string","null"]},"messageId":{"type":"string"},"status":{"type":"string"},"type":{"type":"string"},"instanceId":{"type":"string"},"chatName":{"type":["string","null"]},"senderName":{"type":"string"},"momment":{"type":"integer"},"notificationParameters":{"type":"array"},"linkMode":{"type":"string"}}},{"title":"Any other delivery","type":"object","additionalProperties":true,"properties":{"notification":{"type":"string","not":{"enum":["MEMBERSHIP_APPROVAL_REQUEST","REVOKED_MEMBERSHIP_REQUESTS","GROUP_PARTICIPANT_ADD","GROUP_PARTICIPANT_REMOVE","GROUP_PARTICIPANT_LEAVE","GROUP_MEMBER_LINK_PROPERTY_UPDATE"]}}}}]};
+export const onMessageReceivedSchema: Schema = {
+  "title": "On-message-received delivery",
+  "type": "object",
+  "additionalProperties": true,
+  "properties": {
+    "isGroup": {
+      "type": "boolean"
+    },
+    "isNewsletter": {
+      "type": "boolean"
+    },
+    "fromMe": {
+      "type": "boolean"
+    },
+    "phone": {
+      "type": "string"
+    },
+    "connectedPhone": {
+      "type": "string"
+    },
+    "participantPhone": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "messageId": {
+      "type": "string"
+    },
+    "status": {
+      "type": "string"
+    },
+    "type": {
+      "type": "string"
+    },
+    "instanceId": {
+      "type": "string"
+    },
+    "chatName": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "senderName": {
+      "type": "string"
+    },
+    "momment": {
+      "type": "integer"
+    },
+    "notification": {
+      "type": "string"
+    },
+    "notificationParameters": {
+      "type": "array"
+    }
+  },
+  "oneOf": [
+    {
+      "title": "Join request",
+      "type": "object",
+      "additionalProperties": true,
+      "required": [
+        "notification"
+      ],
+      "properties": {
+        "notification": {
+          "const": "MEMBERSHIP_APPROVAL_REQUEST"
+        },
+        "isGroup": {
+          "type": "boolean"
+        },
+        "isNewsletter": {
+          "type": "boolean"
+        },
+        "fromMe": {
+          "type": "boolean"
+        },
+        "phone": {
+          "type": "string"
+        },
+        "connectedPhone": {
+          "type": "string"
+        },
+        "participantPhone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "messageId": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        },
+        "instanceId": {
+          "type": "string"
+        },
+        "chatName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "senderName": {
+          "type": "string"
+        },
+        "momment": {
+          "type": "integer"
+        },
+        "notificationParameters": {
+          "title": "Notification phones",
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "requestMethod": {
+          "type": "string",
+          "enum": [
+            "invite_link",
+            "non_admin_add"
+          ]
+        }
+      }
+    },
+    {
+      "title": "Join request withdrawn",
+      "type": "object",
+      "additionalProperties": true,
+      "required": [
+        "notification"
+      ],
+      "properties": {
+        "notification": {
+          "const": "REVOKED_MEMBERSHIP_REQUESTS"
+        },
+        "isGroup": {
+          "type": "boolean"
+        },
+        "isNewsletter": {
+          "type": "boolean"
+        },
+        "fromMe": {
+          "type": "boolean"
+        },
+        "phone": {
+          "type": "string"
+        },
+        "connectedPhone": {
+          "type": "string"
+        },
+        "participantPhone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "messageId": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        },
+        "instanceId": {
+          "type": "string"
+        },
+        "chatName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "senderName": {
+          "type": "string"
+        },
+        "momment": {
+          "type": "integer"
+        },
+        "notificationParameters": {
+          "title": "Notification phones",
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    {
+      "title": "Participant added",
+      "type": "object",
+      "additionalProperties": true,
+      "required": [
+        "notification"
+      ],
+      "properties": {
+        "notification": {
+          "const": "GROUP_PARTICIPANT_ADD"
+        },
+        "isGroup": {
+          "type": "boolean"
+        },
+        "isNewsletter": {
+          "type": "boolean"
+        },
+        "fromMe": {
+          "type": "boolean"
+        },
+        "phone": {
+          "type": "string"
+        },
+        "connectedPhone": {
+          "type": "string"
+        },
+        "participantPhone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "messageId": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        },
+        "instanceId": {
+          "type": "string"
+        },
+        "chatName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "senderName": {
+          "type": "string"
+        },
+        "momment": {
+          "type": "integer"
+        },
+        "notificationParameters": {
+          "type": "array"
+        }
+      }
+    },
+    {
+      "title": "Participant removed",
+      "type": "object",
+      "additionalProperties": true,
+      "required": [
+        "notification"
+      ],
+      "properties": {
+        "notification": {
+          "const": "GROUP_PARTICIPANT_REMOVE"
+        },
+        "isGroup": {
+          "type": "boolean"
+        },
+        "isNewsletter": {
+          "type": "boolean"
+        },
+        "fromMe": {
+          "type": "boolean"
+        },
+        "phone": {
+          "type": "string"
+        },
+        "connectedPhone": {
+          "type": "string"
+        },
+        "participantPhone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "messageId": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        },
+        "instanceId": {
+          "type": "string"
+        },
+        "chatName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "senderName": {
+          "type": "string"
+        },
+        "momment": {
+          "type": "integer"
+        },
+        "notificationParameters": {
+          "type": "array"
+        }
+      }
+    },
+    {
+      "title": "Participant left",
+      "type": "object",
+      "additionalProperties": true,
+      "required": [
+        "notification"
+      ],
+      "properties": {
+        "notification": {
+          "const": "GROUP_PARTICIPANT_LEAVE"
+        },
+        "isGroup": {
+          "type": "boolean"
+        },
+        "isNewsletter": {
+          "type": "boolean"
+        },
+        "fromMe": {
+          "type": "boolean"
+        },
+        "phone": {
+          "type": "string"
+        },
+        "connectedPhone": {
+          "type": "string"
+        },
+        "participantPhone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "messageId": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        },
+        "instanceId": {
+          "type": "string"
+        },
+        "chatName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "senderName": {
+          "type": "string"
+        },
+        "momment": {
+          "type": "integer"
+        },
+        "notificationParameters": {
+          "type": "array"
+        }
+      }
+    },
+    {
+      "title": "Invitation link access changed",
+      "type": "object",
+      "additionalProperties": true,
+      "required": [
+        "notification"
+      ],
+      "properties": {
+        "notification": {
+          "const": "GROUP_MEMBER_LINK_PROPERTY_UPDATE"
+        },
+        "isGroup": {
+          "type": "boolean"
+        },
+        "isNewsletter": {
+          "type": "boolean"
+        },
+        "fromMe": {
+          "type": "boolean"
+        },
+        "phone": {
+          "type": "string"
+        },
+        "connectedPhone": {
+          "type": "string"
+        },
+        "participantPhone": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "messageId": {
+          "type": "string"
+        },
+        "status": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string"
+        },
+        "instanceId": {
+          "type": "string"
+        },
+        "chatName": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "senderName": {
+          "type": "string"
+        },
+        "momment": {
+          "type": "integer"
+        },
+        "notificationParameters": {
+          "type": "array"
+        },
+        "linkMode": {
+          "type": "string"
+        }
+      }
+    },
+    {
+      "title": "Any other delivery",
+      "type": "object",
+      "additionalProperties": true,
+      "properties": {
+        "notification": {
+          "type": "string",
+          "not": {
+            "enum": [
+              "MEMBERSHIP_APPROVAL_REQUEST",
+              "REVOKED_MEMBERSHIP_REQUESTS",
+              "GROUP_PARTICIPANT_ADD",
+              "GROUP_PARTICIPANT_REMOVE",
+              "GROUP_PARTICIPANT_LEAVE",
+              "GROUP_MEMBER_LINK_PROPERTY_UPDATE"
+            ]
+          }
+        }
+      }
+    }
+  ]
+};
+
+/** The onMessageReceived delivery's type, from generated/zapi.ts. */
+export type OnMessageReceivedDelivery = webhooks["onMessageReceived"]["post"]["requestBody"]["content"]["application/json"];

@@ -204,12 +204,15 @@ function describeOperation(path, method, item, operation) {
 
 /** @param {any} spec the dereferenced bundle */
 function webhooksModule(spec) {
-  const lines = [HEADER, 'import type { Schema } from "../src/core/schema.js";', ""];
+  const lines = [HEADER, 'import type { Schema } from "../src/core/schema.js";', 'import type { webhooks } from "./zapi.js";', ""];
   for (const [name, item] of Object.entries(spec.webhooks ?? {})) {
     const schema = item.post?.requestBody?.content?.["application/json"]?.schema;
     if (!schema) throw new Error(`webhook ${name}: needs a POST with an application/json request body`);
+    const type = name[0]?.toUpperCase() + name.slice(1);
     lines.push(`/** The ${name} delivery, as the spec's webhooks describe it. */`);
-    lines.push(`export const ${name}Schema: Schema = ${JSON.stringify(runtimeSchema(schema, `webhook ${name}`))};`, "");
+    lines.push(`export const ${name}Schema: Schema = ${JSON.stringify(runtimeSchema(schema, `webhook ${name}`), null, 2)};`, "");
+    lines.push(`/** The ${name} delivery's type, from generated/zapi.ts. */`);
+    lines.push(`export type ${type}Delivery = webhooks[${JSON.stringify(name)}]["post"]["requestBody"]["content"]["application/json"];`, "");
   }
   return lines.join("\n");
 }

@@ -60,3 +60,23 @@ export type CredentialedPaths = {
     [M in keyof paths[P]]: OperationWithoutCredentials<paths[P][M]>;
   };
 };
+
+declare const unknownNotification: unique symbol;
+/**
+ * A `notification` name the spec does not list (a kind Z-API added later, a plain message's
+ * absent one). At run time it is the string Z-API sent: read it with `String(event.notification)`.
+ * It is typed apart from strings so that checking `notification` against a known name
+ * narrows the event to that kind's fields.
+ */
+export interface UnknownNotification {
+  readonly [unknownNotification]: "a notification name the spec does not list";
+}
+
+type Narrowable<Delivery> = Delivery extends { notification?: infer Name }
+  ? string extends NonNullable<Name>
+    ? { [K in keyof Delivery as K extends "notification" ? never : K]: Delivery[K] } & { notification?: UnknownNotification }
+    : Flat<Delivery>
+  : Flat<Delivery>;
+
+/** A delivery as a union discriminated by `notification`. */
+export type WebhookEventOf<Delivery> = Narrowable<Delivery>;

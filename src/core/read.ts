@@ -14,8 +14,8 @@ export interface Body {
  * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` rejects on a
  * timeout or an abort, and wins even against a stream (or a `fetch`) that ignores the signal.
  */
-export async function readBody(response: Response, limit: number, interrupt: Promise<never> | undefined): Promise<Body> {
-  const stream = response.body;
+export async function readBody(message: { readonly body: ReadableStream<Uint8Array> | null }, limit: number, interrupt: Promise<never> | undefined): Promise<Body> {
+  const stream = message.body;
   if (!stream) return { text: "", truncated: false };
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];

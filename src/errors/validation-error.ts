@@ -15,11 +15,12 @@ export class ZApiValidationError extends ZApiError {
   readonly problems: readonly Problem[];
   readonly problemCount: number;
 
-  constructor(operation: string, problems: readonly Problem[], problemCount = problems.length) {
+  /** `subject` names what was checked: an operation's input (then nothing was sent), or a delivery. */
+  constructor(subject: string, problems: readonly Problem[], problemCount = problems.length, nothingSent = true) {
     const count = problemCount === 1 ? "1 problem" : `${problemCount} problems`;
     const listed = problems.slice(0, LISTED).map(describeProblem).join("; ");
     const more = problemCount > LISTED ? `; and ${problemCount - LISTED} more not listed here` : "";
-    super(`Invalid input for ${operation}, nothing was sent (${count}): ${listed}${more}`);
+    super(`Invalid ${subject}${nothingSent ? ", nothing was sent" : ""} (${count}): ${listed}${more}`);
     this.problems = problems;
     this.problemCount = problemCount;
   }

@@ -3,7 +3,9 @@ import { promisify } from "node:util";
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { startPrism } from "../../scripts/prism.mjs";
+import { mkdirSync } from "node:fs";
 import { projectRoot } from "../helpers/project.js";
+import { SPEC_BUNDLE } from "../helpers/spec.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,9 +18,12 @@ declare module "vitest" {
 // built package (the demo, the packed tarball), so no two tests build at the same time.
 export default async function setup(project: TestProject) {
   console.log(`Node ${process.version}: building dist/ and starting the Prism mock`);
+  mkdirSync(`${projectRoot}test-output`, { recursive: true });
   const [prism] = await Promise.all([
     startPrism(),
     promisify(execFile)(process.execPath, [`${projectRoot}scripts/build.mjs`]),
+    // The spec as one JSON document ($refs kept), for tests that read its examples.
+    promisify(execFile)(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--ext", "json", "-o", SPEC_BUNDLE], { cwd: projectRoot }),
   ]);
   project.provide("prismUrl", prism.url);
   return () => prism.stop();

@@ -1,0 +1,135 @@
+import { readBody } from "../core/read.js";
+import { ZApiError } from "../errors/zapi-error.js";
+import { parseWebhook, type WebhookEvent } from "./parse.js";
+
+/** The largest delivery accepted, by default: Z-API's documented deliveries are under 2 kB. */
+export const DEFAULT_MAX_DELIVERY_BYTES = 256 * 1024;
+/** How long a `messageId` is remembered to drop a repeated delivery, by default. */
+export const DEFAULT_DEDUPE_WINDOW_MS = 10 * 60 * 1000;
+/** How many `messageId`s are remembered at most; the oldest are forgotten first. */
+const DEDUPE_CAPACITY = 10_000;
+/** The shortest secret accepted: it is the only thing that tells Z-API's deliveries from forged ones. */
+const MIN_SECRET_LENGTH = 16;
+
+export interface WebhookHandlerOptions {
+  /**
+   * The shared secret you put in the URL you register with Z-API, as its `secret` query
+   * parameter (`https://example.com/zapi/events?secret=…`). Z-API signs nothing, so this is
+   * what tells its deliveries from forged ones. At least 16 characters; use a random one.
+   */
+  secret: string;
+  /** Called once per valid delivery; answer 2xx once it resolves, 500 if it throws. */
+  onEvent: (event: WebhookEvent) => void | Promise<void>;
+  /** Called with what `onEvent` threw, for your logs; the answer never carries it. */
+  onError?: ((error: unknown) => void) | undefined;
+  /** The largest body accepted, in bytes; a larger one gets 413. Default 256 KiB. */
+  maxBodyBytes?: number | undefined;
+  /** A repeated `messageId` within this window reaches `onEvent` once. Default 10 minutes. */
+  dedupeWindowMs?: number | undefined;
+}
+
+// Fixed answers: no body or header ever carries the secret or anything of the delivery.
+const answer = (status: number, text: string, headers: Record<string, string> = {}) =>
+  new Response(status === 204 ? null : text, { status, headers: status === 204 ? headers : { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+
+/**
+ * A standard `(request: Request) => Promise<Response>` that receives Z-API's
+ * on-message-received deliveries: it checks the shared secret in constant time, reads a
+ * bounded body, checks it against the spec, drops repeats, and calls `onEvent`. It never
+ * throws: every failure is an answer (401, 405, 413, 400, 500).
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+  const { secret, onEvent, onError, maxBodyBytes, dedupeWindowMs } = checkOptions(options);
+  const expected = digest(secret);
+  // messageId → the first delivery's onEvent, settled or not, and when it is forgotten.
+  const seen = new Map<string, { done: Promise<boolean>; until: number }>();
+
+  return async function handleWebhook(request: Request): Promise<Response> {
+    try {
+      if (request.method !== "POST") return answer(405, "Method Not Allowed: deliveries are POSTed", { Allow: "POST" });
+      if (!(await hasSecret(request, expected))) return answer(401, "Unauthorized");
+      const declared = Number(request.headers.get("content-length") ?? "0");
+      if (declared > maxBodyBytes) return answer(413, `Payload Too Large: at most ${maxBodyBytes} bytes`);
+      const body = await readBody(request, maxBodyBytes, undefined);
+      if (body.truncated) return answer(413, `Payload Too Large: at most ${maxBodyBytes} bytes`);
+      let event: WebhookEvent;
+      try {
+        event = parseWebhook(JSON.parse(body.text));
+      } catch {
+        return answer(400, "Bad Request: the body is not a valid on-message-received delivery");
+      }
+      const id = (event as { messageId?: unknown }).messageId;
+      if (typeof id !== "string" || id === "") return (await deliver(event)) ? answer(204, "") : answer(500, "onEvent failed");
+      const now = Date.now();
+      forgetExpired(seen, now);
+      const earlier = seen.get(id);
+      if (earlier) return (await earlier.done) ? answer(204, "") : answer(500, "onEvent failed");
+      const done = deliver(event);
+      seen.set(id, { done, until: now + dedupeWindowMs });
+      if (seen.size > DEDUPE_CAPACITY) seen.delete(seen.keys().next().value as string);
+      const delivered = await done;
+      // A failed delivery is forgotten, so the sender's retry reaches onEvent again.
+      if (!delivered && seen.get(id)?.done === done) seen.delete(id);
+      return delivered ? answer(204, "") : answer(500, "onEvent failed");
+    } catch {
+      return answer(500, "Internal Server Error");
+    }
+  };
+
+  async function deliver(event: WebhookEvent): Promise<boolean> {
+    try {
+      await onEvent(event);
+      return true;
+    } catch (error) {
+      try {
+        onError?.(error);
+      } catch {}
+      return false;
+    }
+  }
+}
+
+function forgetExpired(seen: Map<string, { until: number }>, now: number): void {
+  // Insertion order is expiry order: stop at the first that is still fresh.
+  for (const [id, { until }] of seen) {
+    if (until > now) return;
+    seen.delete(id);
+  }
+}
+
+async function hasSecret(request: Request, expected: Promise<Uint8Array>): Promise<boolean> {
+  let given: string[];
+  try {
+    given = new URL(request.url).searchParams.getAll("secret");
+  } catch {
+    return false;
+  }
+  // Hashing both sides makes the comparison take the same time whatever the given value.
+  const [a, b] = await Promise.all([digest(given.length === 1 ? given[0]! : ""), expected]);
+  let difference = given.length === 1 ? 0 : 1;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
+
+async function digest(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+function checkOptions(options: WebhookHandlerOptions) {
+  if (typeof options !== "object" || options === null) throw new ZApiError("createWebhookHandler takes an options object");
+  const known = ["secret", "onEvent", "onError", "maxBodyBytes", "dedupeWindowMs"];
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new ZApiError(`Unknown option for createWebhookHandler: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  const { secret, onEvent, onError, maxBodyBytes = DEFAULT_MAX_DELIVERY_BYTES, dedupeWindowMs = DEFAULT_DEDUPE_WINDOW_MS } = options;
+  // Never echo the secret: say only what is wrong with it.
+  if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(secret)) {
+    throw new ZApiError(
+      `\`secret\` must be a string of at least ${MIN_SECRET_LENGTH} URL-safe characters (A-Z a-z 0-9 . _ ~ -), so it survives a URL unchanged; ${typeof secret === "string" ? `got ${secret.length} characters, not shown` : `got ${typeof secret}`}`,
+    );
+  }
+  if (typeof onEvent !== "function") throw new ZApiError("`onEvent` must be a function");
+  if (onError !== undefined && typeof onError !== "function") throw new ZApiError("`onError` must be a function");
+  if (!(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 1024)) throw new ZApiError(`\`maxBodyBytes\` must be a whole number from 1024, got ${String(maxBodyBytes)}`);
+  if (!(Number.isFinite(dedupeWindowMs) && dedupeWindowMs >= 0)) throw new ZApiError(`\`dedupeWindowMs\` must be a number of milliseconds from 0, got ${String(dedupeWindowMs)}`);
+  return { secret, onEvent, onError, maxBodyBytes, dedupeWindowMs };
+}

@@ -1,0 +1,35 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { UnknownNotification, WebhookEvent } from "../../src/index.js";
+
+declare const event: WebhookEvent;
+
+describe("WebhookEvent's types", () => {
+  it("narrows on notification to the kind's own fields", () => {
+    if (event.notification === "MEMBERSHIP_APPROVAL_REQUEST") {
+      expectTypeOf(event.requestMethod).toEqualTypeOf<"invite_link" | "non_admin_add" | undefined>();
+      const phones: string[] | undefined = event.notificationParameters;
+      void phones;
+    }
+    switch (event.notification) {
+      case "REVOKED_MEMBERSHIP_REQUESTS":
+        expectTypeOf(event.notification).toEqualTypeOf<"REVOKED_MEMBERSHIP_REQUESTS">();
+        // @ts-expect-error requestMethod belongs to MEMBERSHIP_APPROVAL_REQUEST, not here
+        void event.requestMethod.length;
+        break;
+      case "GROUP_PARTICIPANT_ADD":
+        expectTypeOf(event.notification).toEqualTypeOf<"GROUP_PARTICIPANT_ADD">();
+        break;
+    }
+  });
+
+  it("keeps the common fields on every kind", () => {
+    expectTypeOf(event.messageId).toEqualTypeOf<string | undefined>();
+    expectTypeOf(event.isGroup).toEqualTypeOf<boolean | undefined>();
+  });
+
+  it("types a kind the spec does not list apart from the known names", () => {
+    expectTypeOf<UnknownNotification>().not.toBeString();
+    // @ts-expect-error not a notification Z-API documents
+    if (event.notification === "NOT_A_KIND") void 0;
+  });
+});
