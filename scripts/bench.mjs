@@ -1,132 +1,49 @@
 // @ts-check
-// `npm run bench`: what zapi-client costs over a plain fetch. Prints ratios measured in
-// this run, never asserted against a clock. Rounds interleave A B C A B C after a warm-up,
-// so machine noise hits every variant alike; the median of the rounds is reported.
-import { execFileSync, spawn } from "node:child_process";
-import { gzipSync } from "node:zlib";
+// `npm run bench`: every performance figure the README gives, from one run. The loopback
+// and in-memory rounds run on the Node that runs this and on Node 24 LTS (the npm
+// registry's `node` package, as `npm run test:node24` uses), one after the other, each
+// interleaved within itself. Ratios only compare figures measured in the same process.
+import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import os from "node:os";
+import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
-import createClient from "openapi-fetch";
-import { createZApiClient } from "zapi-client";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-// Many short blocks rather than a few long ones: neighbours in time share the machine's
-// load, so the per-round ratios below cancel most of what other tenants do to it.
-const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 40);
-const WARMUP_ROUNDS = 4;
-const PATH = "/instances/{instanceId}/token/{token}/add-participant";
-const body = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
-const answer = '{"value":true}';
+const runtimes = [
+  { label: `Node ${process.version} (this one)`, node: process.execPath },
+  { label: "Node 24 LTS", node: node24() },
+];
 
-/**
- * The same call made each way, against one base URL and fetch. (a+) is (a) with the
- * per-attempt timeout (c) has: it shows what any timeout costs fetch on this runtime.
- */
-function variants(/** @type {string} */ baseUrl, /** @type {typeof fetch} */ fetchImpl) {
-  const url = `${baseUrl}/instances/i/token/t/add-participant`;
-  const init = { method: "POST", headers: { "Content-Type": "application/json" } };
-  /** @type {any} */
-  const bare = createClient({ baseUrl, fetch: fetchImpl });
-  const zapi = createZApiClient({ instanceId: "i", token: "t", baseUrl, fetch: fetchImpl });
-  return {
-    "(a) raw fetch + JSON.parse": async () => JSON.parse(await (await fetchImpl(url, { ...init, body: JSON.stringify(body) })).text()),
-    "(a+) the same with a 30 s timeout": async () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      try {
-        return JSON.parse(await (await fetchImpl(url, { ...init, body: JSON.stringify(body), signal: controller.signal })).text());
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    "(b) bare openapi-fetch POST": async () => (await bare.POST(PATH, { params: { path: { instanceId: "i", token: "t" } }, body })).data,
-    "(c) zapi-client addParticipant": () => zapi.addParticipant(body),
-  };
+for (const { node } of runtimes) {
+  const ran = spawnSync(node, ["--expose-gc", `${projectRoot}scripts/bench-runtime.mjs`], { cwd: projectRoot, stdio: "inherit" });
+  if (ran.status !== 0) process.exit(ran.status ?? 1);
 }
 
-/** ops/s of each variant in each of the interleaved rounds of `calls` calls at `concurrency`. */
-async function measure(/** @type {Record<string, () => Promise<unknown>>} */ fns, /** @type {number} */ calls, /** @type {number} */ concurrency) {
-  /** @type {Record<string, number[]>} */
-  const samples = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
-  const entries = Object.entries(fns);
-  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-    // Rotate the order (A B C, B C A, C A B …) and start each block on a collected heap,
-    // so no variant always pays for the garbage its predecessor left.
-    for (const [name, fn] of [...entries.slice(round % entries.length), ...entries.slice(0, round % entries.length)]) {
-      globalThis.gc?.();
-      let next = 0;
-      const worker = async () => {
-        while (next++ < calls) {
-          const result = await fn();
-          if (/** @type {any} */ (result)?.value !== true) throw new Error(`${name} returned ${JSON.stringify(result)}`);
-        }
-      };
-      const started = process.hrtime.bigint();
-      await Promise.all(Array.from({ length: concurrency }, worker));
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (round >= WARMUP_ROUNDS) samples[name]?.push(calls / seconds);
-    }
-  }
-  return samples;
+const size = await bundleSize();
+console.log(`\nBundle of the whole client, \`import * from "zapi-client"\` (esbuild, platform neutral, minified, openapi-fetch included)`);
+console.log(`  ${(size.minified / 1000).toFixed(2)} kB minified, ${(size.gzipped / 1000).toFixed(2)} kB gzipped (goal ≤ 10 kB gzipped)`);
+console.log(`  libphonenumber-js in it: ${size.phoneLibrary ? "YES" : "no"} (the add-participants command's own dependency)`);
+
+for (const { label, node } of runtimes) {
+  console.log(`\n${label}`);
+  const client = coldImportMs(node, "zapi-client");
+  const bare = coldImportMs(node, "openapi-fetch");
+  console.log(`  cold import, median of 7 fresh processes: zapi-client ${client.toFixed(1)} ms, openapi-fetch ${bare.toFixed(1)} ms (${(client / bare).toFixed(2)}×; goal ≤ 1.5×)`);
+  const heap = heapFor10kPhones(node);
+  const kib = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+  console.log(`  a call with 10,000 phones written as "+55 (44) 9…" (${kib(heap.writtenBytes)} as JSON), sent as ${kib(heap.sentBytes)} of digits:`);
+  console.log(`    allocated before it reached fetch: ${kib(heap.allocated)} (${(heap.allocated / heap.sentBytes).toFixed(1)}× the body sent; goal ≤ 5×)`);
+  console.log(`    still live then: ${kib(heap.live)} (${(heap.live / heap.sentBytes).toFixed(1)}× the body sent)`);
 }
 
-/**
- * Median ops/s and its ratio to (a)'s; then the median of the per-round ratios to the (a)
- * block of the same round, with their middle half, which shows how noisy the run was.
- * Returns the medians.
- */
-function report(/** @type {string} */ title, /** @type {Record<string, number[]>} */ samples) {
-  const [base = []] = Object.values(samples);
-  console.log(`\n${title}`);
-  console.log(`  ${"".padEnd(36)} ${"ops/s".padStart(8)}   ${"ratio".padEnd(19)} ratio per round (middle half)`);
-  /** @type {Record<string, number>} */
-  const medians = {};
-  for (const [name, values] of Object.entries(samples)) {
-    const perRound = values.map((value, round) => value / (base[round] ?? Number.NaN));
-    medians[name] = median(values);
-    const ratio = `${(median(values) / median(base)).toFixed(3)}× raw fetch`;
-    const spread = `${median(perRound).toFixed(3)}× (${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)})`;
-    console.log(`  ${name.padEnd(36)} ${median(values).toFixed(0).padStart(8)}   ${ratio.padEnd(19)} ${spread}`);
-  }
-  return medians;
+/** The Node 24 binary from the npm registry's `node` package, fetched once by npx. */
+function node24() {
+  return execFileSync("npx", ["-y", "-p", "node@24", "--", "node", "-p", "process.execPath"], { cwd: projectRoot }).toString().trim();
 }
-
-function median(/** @type {number[]} */ values) {
-  return quantile(values, 0.5);
-}
-
-// Linear interpolation between the closest ranks.
-function quantile(/** @type {number[]} */ values, /** @type {number} */ q) {
-  const sorted = [...values].sort((x, y) => x - y);
-  const at = (sorted.length - 1) * q;
-  const low = sorted[Math.floor(at)] ?? Number.NaN;
-  const high = sorted[Math.ceil(at)] ?? Number.NaN;
-  return low + (high - low) * (at - Math.floor(at));
-}
-
-/** A node:http server answering 200 {"value":true}, in its own process so it has its own core. */
-async function startLoopbackServer() {
-  const child = spawn(process.execPath, ["-e", `
-    const server = require("node:http").createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        res.writeHead(200, { "content-type": "application/json", "content-length": ${answer.length} });
-        res.end(${JSON.stringify(answer)});
-      });
-    });
-    server.keepAliveTimeout = 60000;
-    server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
-  `], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve) => child.stdout.once("data", (chunk) => resolve(String(chunk).trim())));
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-
-const inMemoryFetch = /** @type {typeof fetch} */ (async () => new Response(answer, { status: 200, headers: { "content-type": "application/json", "content-length": String(answer.length) } }));
 
 async function bundleSize() {
   const result = await esbuild.build({
-    stdin: { contents: 'import { createZApiClient } from "zapi-client";\nglobalThis.createZApiClient = createZApiClient;\n', resolveDir: projectRoot, loader: "js" },
+    stdin: { contents: 'import * as client from "zapi-client";\nglobalThis.zapiClient = client;\n', resolveDir: projectRoot, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
@@ -134,14 +51,18 @@ async function bundleSize() {
     write: false,
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+  return {
+    minified: code.byteLength,
+    gzipped: gzipSync(code, { level: 9 }).byteLength,
+    phoneLibrary: Buffer.from(code).toString().includes("libphonenumber"),
+  };
 }
 
 /** Median ms to import `specifier` in a fresh Node process. */
-function coldImportMs(/** @type {string} */ specifier) {
+function coldImportMs(/** @type {string} */ node, /** @type {string} */ specifier) {
   const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t);`;
-  const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: projectRoot }).toString()));
-  return median(runs);
+  const runs = Array.from({ length: 7 }, () => Number(execFileSync(node, ["--input-type=module", "-e", script], { cwd: projectRoot }).toString()));
+  return runs.sort((a, b) => a - b)[3] ?? Number.NaN;
 }
 
 /**
@@ -149,7 +70,7 @@ function coldImportMs(/** @type {string} */ specifier) {
  * since the call began (the semi-space is made large enough that no GC runs mid-call),
  * and what of it is still live then (after a forced GC).
  */
-function heapFor10kPhones() {
+function heapFor10kPhones(/** @type {string} */ node) {
   const script = `
     import { createZApiClient } from "zapi-client";
     const phones = Array.from({ length: 10000 }, (_, i) => "+55 (44) 9" + String(10000000 + i));
@@ -163,45 +84,12 @@ function heapFor10kPhones() {
       return new Response('{"value":true}', { status: 200, headers: { "content-length": "14" } });
     };
     const client = createZApiClient({ instanceId: "i", token: "t", fetch, baseUrl: "http://127.0.0.1:9" });
-    await client.addParticipant(body); // warm up: compiled code, regex caches
+    for (let i = 0; i < 5; i++) await client.addParticipant(body); // warm up: compiled code, regex caches
     globalThis.gc(); globalThis.gc();
     before = process.memoryUsage().heapUsed;
     await client.addParticipant(body);
     console.log(JSON.stringify({ allocated, live, sentBytes, writtenBytes: JSON.stringify(body).length }));
   `;
   const flags = ["--expose-gc", "--max-semi-space-size=64", "--input-type=module", "-e", script];
-  return JSON.parse(execFileSync(process.execPath, flags, { cwd: projectRoot }).toString());
+  return JSON.parse(execFileSync(node, flags, { cwd: projectRoot }).toString());
 }
-
-console.log(`zapi-client benchmark: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${os.platform()}`);
-console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up rounds, order rotated, heap collected before each block; median ops/s; ratios to (a) from this same run`);
-
-const server = await startLoopbackServer();
-try {
-  const loopback = await measure(variants(server.url, globalThis.fetch), 500, 10);
-  report("Loopback node:http server (127.0.0.1, 500 calls a round, 10 in flight)", loopback);
-} finally {
-  server.stop();
-}
-
-const memory = report("In-memory fetch (5,000 calls a round, one at a time)", await measure(variants("http://127.0.0.1:9", inMemoryFetch), 5_000, 1));
-const microseconds = (/** @type {string} */ name) => 1e6 / (memory[name] ?? Number.NaN);
-const rawUs = microseconds("(a) raw fetch + JSON.parse");
-const timedUs = microseconds("(a+) the same with a 30 s timeout");
-const clientUs = microseconds("(c) zapi-client addParticipant");
-console.log(`  zapi-client's own cost: ${(clientUs - rawUs).toFixed(2)} µs a call (${clientUs.toFixed(2)} µs vs ${rawUs.toFixed(2)} µs raw),`);
-console.log(`  of which the timeout's AbortController and timer: ${(timedUs - rawUs).toFixed(2)} µs`);
-
-const size = await bundleSize();
-console.log(`\nBundle of \`import { createZApiClient } from "zapi-client"\` (esbuild, platform neutral, minified, openapi-fetch included)`);
-console.log(`  ${(size.minified / 1000).toFixed(2)} kB minified, ${(size.gzipped / 1000).toFixed(2)} kB gzipped (goal ≤ 4.5 kB gzipped)`);
-
-console.log(`\nCold import in a fresh Node process (median of 7)`);
-console.log(`  zapi-client   ${coldImportMs("zapi-client").toFixed(1)} ms`);
-console.log(`  openapi-fetch ${coldImportMs("openapi-fetch").toFixed(1)} ms`);
-
-const heap = heapFor10kPhones();
-const kib = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
-console.log(`\nA call with 10,000 phones written as "+55 (44) 9…" (${kib(heap.writtenBytes)} as JSON), sent as ${kib(heap.sentBytes)} of digits`);
-console.log(`  allocated while normalizing, checking and serializing: ${kib(heap.allocated)} (${(heap.allocated / heap.sentBytes).toFixed(1)}× the body sent)`);
-console.log(`  still live when handed to fetch: ${kib(heap.live)} (${(heap.live / heap.sentBytes).toFixed(1)}× the body sent: the body and one normalized copy of the list)`);

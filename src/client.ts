@@ -7,6 +7,9 @@ import { resolveOptions, type ZApiClientOptions } from "./core/options.js";
 import { createRedactor, REDACTED } from "./core/redact.js";
 import type { CredentialedPaths, ZApiMethods } from "./types.js";
 
+// Captured when this module loads, before anything can wrap it.
+const RUNTIME_FETCH = globalThis.fetch;
+
 /** What {@link createZApiClient} returns: one method per operation of the spec, and `api`. It holds no readable secret. */
 export type ZApiClient = ZApiMethods & {
   /**
@@ -39,6 +42,7 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
     bodyHeaders: Object.freeze({ ...headers, "Content-Type": "application/json" }),
     options: resolved,
     redact,
+    nativeFetch: resolved.fetch === RUNTIME_FETCH,
   };
   const client: Record<string, unknown> = {};
   for (const [name, descriptor] of Object.entries(operations)) client[name] = createOperation(name, descriptor, connection);

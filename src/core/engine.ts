@@ -3,7 +3,7 @@ import { ZApiHttpError } from "../errors/http-error.js";
 import { ZApiNetworkError } from "../errors/network-error.js";
 import { ZApiResponseError } from "../errors/response-error.js";
 import { ZApiTimeoutError } from "../errors/timeout-error.js";
-import type { ZApiError } from "../errors/zapi-error.js";
+import { ZApiError } from "../errors/zapi-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
 import { resolveCallOptions, type ResolvedOptions } from "./options.js";
 import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
@@ -24,6 +24,11 @@ export interface Connection {
   readonly bodyHeaders: Readonly<Record<string, string>>;
   readonly options: ResolvedOptions;
   readonly redact: Redactor;
+  /**
+   * Whether `options.fetch` is the runtime's own fetch, which honours its signal and
+   * enforces `Content-Length`: then no race is needed, and a small plain body is read whole.
+   */
+  readonly nativeFetch: boolean;
 }
 
 /** One attempt, as sent. */
@@ -67,29 +72,14 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
 
 async function send(connection: Connection, attempt: Attempt): Promise<unknown> {
   const { timeoutMs, signal } = attempt;
+  // Aborted with our own error as its reason: a timeout, or the caller's abort.
   const controller = new AbortController();
-  // Why the attempt was stopped; set before aborting, so the abort's own error never wins.
-  let stopped: ZApiError | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  // Rejects on a timeout or the caller's abort. It is raced against fetch and every read,
-  // so a fetch or a stream that ignores the signal cannot hold the call past its time.
-  let interrupt: Promise<never> | undefined;
-  if (Number.isFinite(timeoutMs) || signal) {
-    let reject: (error: ZApiError) => void = () => {};
-    interrupt = new Promise<never>((_, settle) => (reject = settle));
-    interrupt.catch(() => {});
-    const stop = (error: ZApiError) => {
-      stopped ??= error;
-      controller.abort(error);
-      reject(stopped);
-    };
-    if (Number.isFinite(timeoutMs)) timer = setTimeout(stopForTimeout, timeoutMs, stop, timeoutMs);
-    if (signal) {
-      onAbort = () => stop(new ZApiAbortError(signal.reason));
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-  }
+  const timer = Number.isFinite(timeoutMs) ? setTimeout(abortForTimeout, timeoutMs, controller, timeoutMs) : undefined;
+  const onAbort = signal && (() => controller.abort(new ZApiAbortError(signal.reason)));
+  if (onAbort) signal.addEventListener("abort", onAbort, { once: true });
+  // A fetch the client does not know may ignore the signal, and so may its body: then
+  // fetch and every read are raced against this, which rejects when the signal aborts.
+  const interrupt = connection.nativeFetch ? undefined : aborted(controller.signal);
   try {
     let response: Response;
     try {
@@ -103,18 +93,29 @@ async function send(connection: Connection, attempt: Attempt): Promise<unknown> 
       });
       response = await (interrupt ? Promise.race([pending, interrupt]) : pending);
     } catch (error) {
-      throw stopped ?? networkError(error, connection.redact);
+      throw stoppedBy(controller.signal) ?? networkError(error, connection.redact);
     }
     if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
-    return await interpret(connection, attempt, response, interrupt, () => stopped);
+    return await interpret(connection, attempt, response, interrupt, controller.signal);
   } finally {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
 }
 
-function stopForTimeout(stop: (error: ZApiError) => void, timeoutMs: number): void {
-  stop(new ZApiTimeoutError(timeoutMs));
+function abortForTimeout(controller: AbortController, timeoutMs: number): void {
+  controller.abort(new ZApiTimeoutError(timeoutMs));
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  const promise = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Why the attempt was stopped, when it was: the timeout's or the caller's error. */
+function stoppedBy(signal: AbortSignal): ZApiError | undefined {
+  return signal.aborted && signal.reason instanceof ZApiError ? signal.reason : undefined;
 }
 
 async function interpret(
@@ -122,7 +123,7 @@ async function interpret(
   attempt: Attempt,
   response: Response,
   interrupt: Promise<never> | undefined,
-  stopped: () => ZApiError | undefined,
+  signal: AbortSignal,
 ): Promise<unknown> {
   const { redact, options } = connection;
   const { status } = response;
@@ -130,9 +131,9 @@ async function interpret(
   const ok = status >= 200 && status <= 299 && response.type !== "opaqueredirect";
   let body;
   try {
-    body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, interrupt);
+    body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, interrupt, connection.nativeFetch);
   } catch (error) {
-    throw stopped() ?? networkError(error, redact);
+    throw stoppedBy(signal) ?? networkError(error, redact);
   }
   // Redact, then cut: the read may have cut through a secret, so its tail goes too.
   const text = body.truncated ? redact.cutText(body.text) : redact.text(body.text);

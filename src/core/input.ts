@@ -4,43 +4,44 @@ import { escapePointer } from "./validate.js";
 /** How deep a caller's input may nest; nothing the spec describes comes close. */
 export const MAX_INPUT_DEPTH = 32;
 
-/** A copy of the caller's input, safe to check and to send, and what was rewritten in it. */
+/** A copy of the caller's input, safe to check and to send. */
 export interface Snapshot {
   readonly value: unknown;
   /** Problems found while copying: cycles, too deep, a getter or Proxy that threw. */
   readonly problems: Problem[];
-  /** Per array rewritten by `phone`/`dedupe`: the caller's values and indices, for messages. */
-  readonly rewrites: Map<string, Rewrite>;
-}
-
-export interface Rewrite {
-  /** The caller's value at each index whose item was rewritten. */
-  readonly written: Map<number, unknown>;
-  /** `keptFrom[k]` is the caller's index of the k-th item kept, when repeats were dropped. */
-  keptFrom?: number[];
+  /** The copied arrays whose schema says `dedupe`, for {@link dropRepeats} once they are checked. */
+  readonly dedupe: unknown[][];
 }
 
 /**
  * Copies the caller's input once, so that what is checked is exactly what is sent: every
  * getter runs once, a Proxy is read once, and a cycle, a getter that throws or an object
- * nested too deep becomes a problem instead of an exception. On the way, what the schema
- * declares is applied: `phone` strings are reduced to digits, `dedupe` arrays drop repeats.
+ * nested too deep becomes a problem instead of an exception. On the way, `phone` strings
+ * are reduced to digits, as the schema declares. Indices stay the caller's, so problems
+ * name the caller's own positions; repeats are dropped after the check.
  */
 export function snapshot(schema: Schema | undefined, input: unknown): Snapshot {
-  const state: Snapshot = { value: undefined, problems: [], rewrites: new Map() };
-  return { ...state, value: copy(schema, input, "", undefined, 0, [], state) };
+  const state = { problems: [] as Problem[], dedupe: [] as unknown[][] };
+  const value = copy(schema, input, "", undefined, 0, [], state);
+  return { value, problems: state.problems, dedupe: state.dedupe };
 }
+
+type State = { problems: Problem[]; dedupe: unknown[][] };
+type Key = string | number | undefined;
 
 // Paths are built from `parent` and `key` only when a problem is reported: a list of
 // 10,000 phones builds no path strings.
-function copy(schema: Schema | undefined, value: unknown, parent: string, key: Key, depth: number, ancestors: object[], state: Snapshot): unknown {
+function copy(schema: Schema | undefined, value: unknown, parent: string, key: Key, depth: number, ancestors: object[], state: State): unknown {
   if (typeof value !== "object" || value === null) return schema?.phone && typeof value === "string" ? normalizePhone(value) : value;
   if (ancestors.includes(value)) return fail(state, at(parent, key), "refers back to itself (a cycle); it cannot be sent as JSON");
   if (depth >= MAX_INPUT_DEPTH) return fail(state, at(parent, key), `nests deeper than ${MAX_INPUT_DEPTH} levels`);
   ancestors.push(value);
   const path = at(parent, key);
   try {
-    return Array.isArray(value) ? copyArray(schema, value, path, depth, ancestors, state) : copyObject(schema, value, path, depth, ancestors, state);
+    if (!Array.isArray(value)) return copyObject(schema, value, path, depth, ancestors, state);
+    const out = copyArray(schema?.items, value, path, depth, ancestors, state);
+    if (schema?.dedupe) state.dedupe.push(out);
+    return out;
   } catch (error) {
     return fail(state, path, `could not be read: ${describeThrown(error)}`);
   } finally {
@@ -48,38 +49,21 @@ function copy(schema: Schema | undefined, value: unknown, parent: string, key: K
   }
 }
 
-function copyArray(schema: Schema | undefined, array: unknown[], path: string, depth: number, ancestors: object[], state: Snapshot): unknown[] {
-  const items = schema?.items;
+function copyArray(items: Schema | undefined, array: unknown[], path: string, depth: number, ancestors: object[], state: State): unknown[] {
   const length = array.length;
   if (!Number.isSafeInteger(length) || length < 0) throw new TypeError("its length is not a whole number");
-  const out: unknown[] = [];
-  let rewrite: Rewrite | undefined;
-  const seen = schema?.dedupe ? new Set<unknown>() : undefined;
-  for (let i = 0; i < length; i++) {
-    const original = read(array, i, path, state);
-    const item = copy(items, original, path, i, depth + 1, ancestors, state);
-    if (item !== original) (rewrite ??= { written: new Map() }).written.set(i, original);
-    if (seen && typeof item === "string") {
-      if (seen.has(item)) {
-        rewrite ??= { written: new Map() };
-        rewrite.keptFrom ??= Array.from({ length: out.length }, (_, k) => k);
-        continue;
-      }
-      seen.add(item);
-    }
-    rewrite?.keptFrom?.push(i);
-    out.push(item);
-  }
-  if (rewrite) state.rewrites.set(path, rewrite);
+  const out = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) out[i] = copy(items, read(array, i, path, state), path, i, depth + 1, ancestors, state);
   return out;
 }
 
-function copyObject(schema: Schema | undefined, record: object, path: string, depth: number, ancestors: object[], state: Snapshot): Record<string, unknown> {
+function copyObject(schema: Schema | undefined, record: object, path: string, depth: number, ancestors: object[], state: State): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(record)) {
     const item = copy(propertySchema(schema, name), read(record, name, path, state), path, name, depth + 1, ancestors, state);
     // Defined, not assigned: a "__proto__" key stays a plain field, for the check to refuse.
-    Object.defineProperty(out, name, { value: item, enumerable: true, writable: true, configurable: true });
+    if (name === "__proto__") Object.defineProperty(out, name, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[name] = item;
   }
   return out;
 }
@@ -97,7 +81,7 @@ function propertySchema(schema: Schema | undefined, name: string): Schema | unde
 }
 
 // A getter or Proxy trap that throws is that property's problem, not the whole input's.
-function read(container: object, key: string | number, parent: string, state: Snapshot): unknown {
+function read(container: object, key: string | number, parent: string, state: State): unknown {
   try {
     return (container as Record<string | number, unknown>)[key];
   } catch (error) {
@@ -105,13 +89,11 @@ function read(container: object, key: string | number, parent: string, state: Sn
   }
 }
 
-type Key = string | number | undefined;
-
 function at(parent: string, key: Key): string {
   return key === undefined ? parent : `${parent}/${typeof key === "string" ? escapePointer(key) : key}`;
 }
 
-function fail(state: Snapshot, path: string, message: string): undefined {
+function fail(state: State, path: string, message: string): undefined {
   state.problems.push({ path, message });
   return undefined;
 }
@@ -125,31 +107,61 @@ function describeThrown(error: unknown): string {
 }
 
 // What people put in phone numbers that the spec does not allow: spaces, brackets, dots,
-// dashes, and a leading "+".
-const PHONE_DECORATION = /[\s().-]/g;
+// dashes, and one "+" before the first digit. One pass, one new string.
+const PHONE_DECORATION = /^[\s().-]*\+|[\s().-]+/g;
 
 /** `+55 (44) 99999-9999` → `5544999999999`; anything else is left for the check to name. */
 export function normalizePhone(phone: string): string {
   // Most phones are digits already: a scan that allocates nothing.
   let i = 0;
   while (i < phone.length && phone.charCodeAt(i) >= 48 && phone.charCodeAt(i) <= 57) i++;
-  if (i === phone.length) return phone;
-  const bare = phone.replace(PHONE_DECORATION, "");
-  return bare.startsWith("+") ? bare.slice(1) : bare;
+  return i === phone.length ? phone : phone.replace(PHONE_DECORATION, "");
 }
 
-/** Reports a problem at the caller's own index, with the value as the caller wrote it. */
-export function asWritten(problem: Problem, rewrites: ReadonlyMap<string, Rewrite>): Problem {
-  for (const [arrayPath, rewrite] of rewrites) {
-    if (!problem.path.startsWith(`${arrayPath}/`)) continue;
-    const match = /^(\d+)(?=\/|$)/.exec(problem.path.slice(arrayPath.length + 1));
-    if (!match) continue;
-    const kept = Number(match[1]);
-    const index = rewrite.keptFrom ? rewrite.keptFrom[kept] : kept;
-    if (index === undefined) continue;
-    const path = `${arrayPath}/${index}${problem.path.slice(arrayPath.length + 1 + match[0].length)}`;
-    const whole = path === `${arrayPath}/${index}` && "value" in problem && rewrite.written.has(index);
-    return whole ? { ...problem, path, value: rewrite.written.get(index) } : { ...problem, path };
+/**
+ * Drops repeated strings from each array, in place, keeping the first. Small lists are
+ * compared pairwise; long ones through a sorted index, which allocates far less than a Set.
+ */
+export function dropRepeats(arrays: readonly unknown[][]): void {
+  for (const array of arrays) {
+    const n = array.length;
+    const repeat = new Uint8Array(n);
+    let any = false;
+    if (n <= 32) {
+      for (let i = 1; i < n; i++) {
+        for (let j = 0; j < i; j++) if (typeof array[i] === "string" && array[i] === array[j]) (repeat[i] = 1), (any = true);
+      }
+    } else {
+      const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(array[a], array[b]) || a - b);
+      for (let k = 1; k < n; k++) {
+        const here = array[order[k]!];
+        if (typeof here === "string" && here === array[order[k - 1]!]) (repeat[order[k]!] = 1), (any = true);
+      }
+    }
+    if (!any) continue;
+    let kept = 0;
+    for (let i = 0; i < n; i++) if (!repeat[i]) array[kept++] = array[i];
+    array.length = kept;
   }
-  return problem;
+}
+
+// Strings by code unit, everything else after them and equal among itself: only strings repeat.
+function compare(a: unknown, b: unknown): number {
+  if (typeof a !== "string") return typeof b === "string" ? 1 : 0;
+  if (typeof b !== "string") return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The caller's own value at a JSON Pointer, read again for a message; undefined if it cannot be. */
+export function valueAt(input: unknown, path: string): unknown {
+  try {
+    let current = input;
+    for (const segment of path.split("/").slice(1)) {
+      if (typeof current !== "object" || current === null) return undefined;
+      current = (current as Record<string, unknown>)[segment.replaceAll("~1", "/").replaceAll("~0", "~")];
+    }
+    return current;
+  } catch {
+    return undefined;
+  }
 }

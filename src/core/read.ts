@@ -14,7 +14,17 @@ export interface Body {
  * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` rejects on a
  * timeout or an abort, and wins even against a stream (or a `fetch`) that ignores the signal.
  */
-export async function readBody(message: { readonly body: ReadableStream<Uint8Array> | null }, limit: number, interrupt: Promise<never> | undefined): Promise<Body> {
+export async function readBody(
+  message: { readonly body: ReadableStream<Uint8Array> | null; readonly headers?: Headers; text?(): Promise<string> },
+  limit: number,
+  interrupt: Promise<never> | undefined,
+  trustLength = false,
+): Promise<Body> {
+  // The runtime's own fetch stops at Content-Length; without Content-Encoding that is the size.
+  if (trustLength && message.headers && message.text && message.headers.get("Content-Encoding") === null) {
+    const declared = message.headers.get("Content-Length");
+    if (declared !== null && Number(declared) <= limit) return { text: await message.text(), truncated: false };
+  }
   const stream = message.body;
   if (!stream) return { text: "", truncated: false };
   const reader = stream.getReader();

@@ -1,6 +1,6 @@
 import { ZApiValidationError } from "../errors/validation-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
-import { asWritten, snapshot } from "./input.js";
+import { dropRepeats, snapshot, valueAt } from "./input.js";
 import type { Redactor } from "./redact.js";
 import type { Problem } from "./schema.js";
 import { validate } from "./validate.js";
@@ -25,7 +25,7 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
   const snap = snapshot(descriptor.input, input === undefined ? {} : input);
   const value = snap.value as Record<string, unknown>;
   const { problems, total } = validate(descriptor.input, value, { keep: MAX_PROBLEMS });
-  const found: Problem[] = [...snap.problems, ...problems];
+  const found: Problem[] = snap.problems.length > 0 ? [...snap.problems, ...problems] : problems;
   let count = snap.problems.length + total;
   for (const param of descriptor.pathParams) {
     // URL parsing would resolve a "." or ".." segment (even as %2E) and call another path.
@@ -35,12 +35,15 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
     }
   }
   if (count > 0) {
+    // Values as the caller wrote them (a phone before it was reduced to digits), redacted
+    // before any message cuts them; the path too, as a property name may be a secret.
     const shown = found.slice(0, MAX_PROBLEMS).map((problem) => {
-      const written = asWritten(problem, snap.rewrites);
-      return "value" in written ? { ...written, value: redact.json(written.value) } : written;
+      const written = "value" in problem ? { ...problem, value: redact.json(valueAt(input, problem.path) ?? problem.value) } : problem;
+      return { ...written, path: redact.text(problem.path), message: redact.text(problem.message) };
     });
-    throw new ZApiValidationError(`input for ${name}`, shown.map((problem) => ({ ...problem, message: redact.text(problem.message) })), count);
+    throw new ZApiValidationError(`input for ${name}`, shown, count);
   }
+  dropRepeats(snap.dedupe);
   if (descriptor.pathParams.length === 0 && descriptor.queryParams.length === 0) {
     return { path: descriptor.path, body: descriptor.hasBody ? JSON.stringify(value) : undefined };
   }

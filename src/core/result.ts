@@ -3,7 +3,8 @@ import { matches } from "./validate.js";
 
 /**
  * A clean copy of a value that matched `schema`: only the fields the spec declares, as own
- * data properties; a `__proto__` key from the JSON is never carried over. A part the spec
+ * data properties; a `__proto__` key from the JSON is never carried over (so plain
+ * assignment below cannot set a prototype). A part the spec
  * leaves free-form (`additionalProperties: true`, or an object schema with no properties)
  * is copied whole, without its `__proto__` keys.
  */
@@ -21,7 +22,7 @@ export function pick(schema: Schema, value: unknown): unknown {
   for (const name of Object.keys(record)) {
     const sub = Object.hasOwn(properties, name) ? properties[name] : additionalProperties;
     if (name === "__proto__" || sub === undefined || sub === false) continue;
-    define(out, name, sub === true ? freeForm(record[name]) : pick(sub, record[name]));
+    out[name] = sub === true ? freeForm(record[name]) : pick(sub, record[name]);
   }
   return out;
 }
@@ -41,11 +42,7 @@ function freeForm(value: unknown): unknown {
       copy = {};
       for (const [name, item] of Object.entries(from)) if (name !== "__proto__") stack.push([item, copy as Record<string, unknown>, name]);
     }
-    define(into as Record<string, unknown>, key, copy);
+    (into as Record<string | number, unknown>)[key] = copy;
   }
   return root[0];
-}
-
-function define(target: Record<string | number, unknown>, key: string | number, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

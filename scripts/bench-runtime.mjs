@@ -1,0 +1,168 @@
+// @ts-check
+// One runtime's half of `npm run bench` (scripts/bench.mjs runs it on each Node): what
+// zapi-client costs over a plain fetch. Prints ratios measured in this run, never asserted
+// against a clock. Rounds interleave A B C A B C after a warm-up, so machine noise hits
+// every variant alike; the median of the rounds is reported.
+import { spawn } from "node:child_process";
+import os from "node:os";
+import createClient from "openapi-fetch";
+import { createZApiClient } from "zapi-client";
+
+// Many short blocks rather than a few long ones: neighbours in time share the machine's
+// load, so the per-round ratios below cancel most of what other tenants do to it.
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 40);
+const WARMUP_ROUNDS = 4;
+const PATH = "/instances/{instanceId}/token/{token}/add-participant";
+const body = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+const answer = '{"value":true}';
+const GROUP_ID = "120363019502650977-group";
+// A group-metadata answer of the size Z-API's example has.
+const group = JSON.stringify({
+  phone: GROUP_ID, description: "Grupo Z-API", owner: "5511999999999", subject: "Meu grupo no Z-API", creation: 1588721491000,
+  invitationLink: null, invitationLinkError: null, communityId: null, adminOnlyMessage: false, adminOnlySettings: false,
+  requireAdminApproval: false, isGroupAnnouncement: false,
+  participants: [{ phone: "5511888888888", isAdmin: false, isSuperAdmin: false }, { phone: "5511777777777", isAdmin: true, isSuperAdmin: false }],
+});
+
+/**
+ * The same call made each way, against one base URL and fetch. (a+) is (a) with the
+ * per-attempt timeout (c) has: it shows what any timeout costs fetch on this runtime.
+ */
+function variants(/** @type {string} */ baseUrl, /** @type {typeof fetch} */ fetchImpl) {
+  const url = `${baseUrl}/instances/i/token/t/add-participant`;
+  const init = { method: "POST", headers: { "Content-Type": "application/json" } };
+  /** @type {any} */
+  const bare = createClient({ baseUrl, fetch: fetchImpl });
+  const zapi = createZApiClient({ instanceId: "i", token: "t", baseUrl, fetch: fetchImpl });
+  return {
+    "(a) raw fetch + JSON.parse": async () => JSON.parse(await (await fetchImpl(url, { ...init, body: JSON.stringify(body) })).text()),
+    "(a+) the same with a 30 s timeout": async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        return JSON.parse(await (await fetchImpl(url, { ...init, body: JSON.stringify(body), signal: controller.signal })).text());
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    "(b) bare openapi-fetch POST": async () => (await bare.POST(PATH, { params: { path: { instanceId: "i", token: "t" } }, body })).data,
+    "(c) zapi-client addParticipant": () => zapi.addParticipant(body),
+  };
+}
+
+/** A GET of the family, raw and through the client. */
+function getVariants(/** @type {string} */ baseUrl, /** @type {typeof fetch} */ fetchImpl) {
+  const url = `${baseUrl}/instances/i/token/t/group-metadata/${GROUP_ID}`;
+  const zapi = createZApiClient({ instanceId: "i", token: "t", baseUrl, fetch: fetchImpl });
+  return {
+    "(g) raw fetch GET + JSON.parse": async () => JSON.parse(await (await fetchImpl(url)).text()),
+    "(h) zapi-client getGroupMetadata": () => zapi.getGroupMetadata({ groupId: GROUP_ID }),
+  };
+}
+
+/** ops/s of each variant in each of the interleaved rounds of `calls` calls at `concurrency`. */
+async function measure(/** @type {Record<string, () => Promise<unknown>>} */ fns, /** @type {number} */ calls, /** @type {number} */ concurrency) {
+  /** @type {Record<string, number[]>} */
+  const samples = Object.fromEntries(Object.keys(fns).map((name) => [name, []]));
+  const entries = Object.entries(fns);
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    // Rotate the order (A B C, B C A, C A B …) and start each block on a collected heap,
+    // so no variant always pays for the garbage its predecessor left.
+    for (const [name, fn] of [...entries.slice(round % entries.length), ...entries.slice(0, round % entries.length)]) {
+      globalThis.gc?.();
+      let next = 0;
+      const worker = async () => {
+        while (next++ < calls) {
+          const result = await fn();
+          const check = /** @type {any} */ (result);
+          if (check?.value !== true && check?.phone !== GROUP_ID) throw new Error(`${name} returned ${JSON.stringify(result)}`);
+        }
+      };
+      const started = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (round >= WARMUP_ROUNDS) samples[name]?.push(calls / seconds);
+    }
+  }
+  return samples;
+}
+
+/**
+ * Median ops/s and its ratio to (a)'s; then the median of the per-round ratios to the (a)
+ * block of the same round, with their middle half, which shows how noisy the run was.
+ * Returns the medians.
+ */
+function report(/** @type {string} */ title, /** @type {Record<string, number[]>} */ samples) {
+  const [base = []] = Object.values(samples);
+  console.log(`\n${title}`);
+  console.log(`  ${"".padEnd(36)} ${"ops/s".padStart(8)}   ${"ratio".padEnd(19)} ratio per round (middle half)`);
+  /** @type {Record<string, number>} */
+  const medians = {};
+  for (const [name, values] of Object.entries(samples)) {
+    const perRound = values.map((value, round) => value / (base[round] ?? Number.NaN));
+    medians[name] = median(values);
+    const ratio = `${(median(values) / median(base)).toFixed(3)}× raw fetch`;
+    const spread = `${median(perRound).toFixed(3)}× (${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)})`;
+    console.log(`  ${name.padEnd(36)} ${median(values).toFixed(0).padStart(8)}   ${ratio.padEnd(19)} ${spread}`);
+  }
+  return medians;
+}
+
+function median(/** @type {number[]} */ values) {
+  return quantile(values, 0.5);
+}
+
+// Linear interpolation between the closest ranks.
+function quantile(/** @type {number[]} */ values, /** @type {number} */ q) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const at = (sorted.length - 1) * q;
+  const low = sorted[Math.floor(at)] ?? Number.NaN;
+  const high = sorted[Math.ceil(at)] ?? Number.NaN;
+  return low + (high - low) * (at - Math.floor(at));
+}
+
+/** A node:http server answering 200 {"value":true}, in its own process so it has its own core. */
+async function startLoopbackServer() {
+  const child = spawn(process.execPath, ["-e", `
+    const server = require("node:http").createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const text = req.method === "GET" ? ${JSON.stringify(group)} : ${JSON.stringify(answer)};
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        res.end(text);
+      });
+    });
+    server.keepAliveTimeout = 60000;
+    server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
+  `], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve) => child.stdout.once("data", (chunk) => resolve(String(chunk).trim())));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+const inMemoryFetch = /** @type {typeof fetch} */ (
+  async (_url, init) => {
+    const text = init?.method === "POST" ? answer : group;
+    return new Response(text, { status: 200, headers: { "content-type": "application/json", "content-length": String(text.length) } });
+  }
+);
+
+console.log(`\n=== Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${os.platform()} ===`);
+console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up rounds, order rotated, heap collected before each block; median ops/s; ratios to (a) from this same run`);
+
+const server = await startLoopbackServer();
+try {
+  const loopback = await measure(variants(server.url, globalThis.fetch), 500, 10);
+  report("Loopback node:http server (127.0.0.1, 500 calls a round, 10 in flight)", loopback);
+  const gets = await measure(getVariants(server.url, globalThis.fetch), 500, 10);
+  report("Loopback, a GET of the family (group metadata, 500 calls a round, 10 in flight)", gets);
+} finally {
+  server.stop();
+}
+
+const memory = report("In-memory fetch (5,000 calls a round, one at a time)", await measure(variants("http://127.0.0.1:9", inMemoryFetch), 5_000, 1));
+const microseconds = (/** @type {string} */ name) => 1e6 / (memory[name] ?? Number.NaN);
+const rawUs = microseconds("(a) raw fetch + JSON.parse");
+const timedUs = microseconds("(a+) the same with a 30 s timeout");
+const clientUs = microseconds("(c) zapi-client addParticipant");
+console.log(`  zapi-client's own cost: ${(clientUs - rawUs).toFixed(2)} µs a call (${clientUs.toFixed(2)} µs vs ${rawUs.toFixed(2)} µs raw),`);
+console.log(`  of which the timeout's AbortController and timer: ${(timedUs - rawUs).toFixed(2)} µs`);
