@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operations } from "../../generated/operations.js";
 import { projectRoot, run } from "../helpers/project.js";
-import { documentedOperations, type DocumentedOperation } from "./spec.js";
+import { documentedSpec, type DocumentedOperation } from "./spec.js";
 
 // The spec's x-codeSamples are what the rendered docs show for each operation: each one is
 // type-checked as a module of its own, the way a user would paste it, with "zapi-client"
@@ -16,7 +16,7 @@ let dir: string;
 let compiled: Awaited<ReturnType<typeof run>>;
 
 beforeAll(async () => {
-  documented = (await documentedOperations()).filter((operation) => !operation.webhook);
+  documented = (await documentedSpec()).operations.filter((operation) => !operation.webhook);
   samples = documented.flatMap(({ operationId, samples }) => samples.map((sample) => ({ operationId, ...sample })));
   mkdirSync(`${projectRoot}test-output`, { recursive: true });
   dir = mkdtempSync(join(projectRoot, "test-output", "code-samples-"));

@@ -23,20 +23,29 @@ export interface DocumentedOperation {
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
+/** A tag of the spec: Redoc 3 gives each one a page of its own. */
+export interface DocumentedTag {
+  name: string;
+  description: string;
+}
+
 /**
- * The spec's operations and webhooks, in the spec's order, read from `redocly bundle` as
- * scripts/generate.mjs reads it: the CLI is a direct devDependency and resolves every $ref,
- * so no YAML parser from someone else's dependency tree is needed.
+ * The spec's tags, and its operations and webhooks in the spec's order, read from
+ * `redocly bundle` as scripts/generate.mjs reads it: the CLI is a direct devDependency and
+ * resolves every $ref, so no YAML parser from another package's dependency tree is needed.
  */
-export async function documentedOperations(): Promise<DocumentedOperation[]> {
+export async function documentedSpec(): Promise<{ tags: DocumentedTag[]; operations: DocumentedOperation[] }> {
   mkdirSync(`${projectRoot}test-output`, { recursive: true });
   const dir = mkdtempSync(join(projectRoot, "test-output", "bundle-"));
   try {
     const out = join(dir, "zapi.json");
     const bundled = await run(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--dereferenced", "--ext", "json", "-o", out]);
     if (bundled.code !== 0) throw new Error(`redocly bundle failed:\n${bundled.stdout}${bundled.stderr}`);
-    const spec = JSON.parse(readFileSync(out, "utf8")) as { paths?: Record<string, PathItem>; webhooks?: Record<string, PathItem> };
-    return [...operationsOf(spec.paths ?? {}, false), ...operationsOf(spec.webhooks ?? {}, true)];
+    const spec = JSON.parse(readFileSync(out, "utf8")) as { tags?: DocumentedTag[]; paths?: Record<string, PathItem>; webhooks?: Record<string, PathItem> };
+    return {
+      tags: (spec.tags ?? []).map(({ name, description }) => ({ name, description })),
+      operations: [...operationsOf(spec.paths ?? {}, false), ...operationsOf(spec.webhooks ?? {}, true)],
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
