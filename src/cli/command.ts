@@ -258,7 +258,12 @@ function host(baseUrl: string | undefined): string {
   }
 }
 
+// A secret of a few characters cannot be hidden by replacing it (it would blank out
+// ordinary words: a token "t" would eat every t); Z-API's tokens are far longer.
+const SCRUBBED_LENGTH = 8;
+
 function scrubber(secrets: (string | undefined)[]): (text: string) => string {
-  const forms = [...new Set(secrets.filter((s): s is string => !!s).flatMap((s) => [s, encodeURIComponent(s)]))].sort((a, b) => b.length - a.length);
+  const kept = secrets.filter((s): s is string => s !== undefined && s.length >= SCRUBBED_LENGTH);
+  const forms = [...new Set(kept.flatMap((s) => [s, encodeURIComponent(s)]))].sort((a, b) => b.length - a.length);
   return (text) => forms.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
 }
