@@ -1,7 +1,8 @@
 // `zapi-client add-participants`: read, plan, print the plan, then send what the journal
 // does not show as answered. Returns the exit code: 0 every batch answered true, 1 some
 // did not (failed, unknown, error, not sent), 2 bad usage or input (nothing sent).
-import { resolve } from "node:path";
+import { accessSync, constants } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "../index.js";
 import { COMMAND, parseCommandLine, USAGE, UsageError, type CommandOptions } from "./args.js";
 import { InputError, readInput, type InputList } from "./input.js";
@@ -109,8 +110,13 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     say("");
     for (const line of summarize(plan, states)) say(line);
     if (options.report) {
-      writeReport(options.report, lineResults(plan, states));
-      say(`Report: ${options.report}`);
+      try {
+        writeReport(options.report, lineResults(plan, states));
+        say(`Report: ${options.report}`);
+      } catch (error) {
+        // Everything is in the journal: a rerun sends nothing more and writes the report.
+        fail(`Cannot write the report ${options.report}: ${(error as Error).message}. Run the same command again to write it; nothing will be sent twice.`);
+      }
     }
     say(`Journal: ${journalPath}`);
     if (result.ended === "error") {
@@ -229,9 +235,18 @@ function more(total: number, report: string | undefined): string[] {
   return total > LISTED ? [`               ... and ${formatCount(total - LISTED)} more${report ? `: ${report} lists every line` : "; --report PATH lists every line"}`] : [];
 }
 
-// The journal and the report are written: neither may be the input, nor each other.
+// The journal and the report are written: neither may be the input, nor each other, and
+// the report's folder must take it (found out now, not after hours of sending).
 function pathClash(file: string, journal: string, report: string | undefined): string | undefined {
   const same = (a: string, b: string) => resolve(a) === resolve(b);
+  if (report !== undefined) {
+    const folder = dirname(resolve(report));
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch {
+      return `--report ${JSON.stringify(report)}: cannot write in ${folder}`;
+    }
+  }
   if (same(journal, file)) return `--journal ${JSON.stringify(journal)} is the input file itself: it would be overwritten`;
   if (report !== undefined && same(report, file)) return `--report ${JSON.stringify(report)} is the input file itself: it would be overwritten`;
   if (report !== undefined && same(report, journal)) return `--report ${JSON.stringify(report)} is the journal: give them different paths`;

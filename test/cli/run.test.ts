@@ -198,6 +198,7 @@ describe("add-participants, in-process", () => {
     ["no valid phone", (dir) => args(write(dir, "a.txt", "123\n456\n")), "Nothing to send:"],
     ["missing credentials", (dir) => args(write(dir, "a.txt", "+55 11 91234-5678\n")), "Set ZAPI_INSTANCE_ID and ZAPI_TOKEN"],
     ["a --journal that is the input", (dir) => [...args(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", join(dir, "a.txt")], "is the input file itself: it would be overwritten"],
+    ["a --report in a folder that does not exist", (dir) => [...args(write(dir, "a.txt", "+55 11 91234-5678\n")), "--report", join(dir, "no", "r.csv")], "cannot write in"],
     ["a --report that is the input", (dir) => [...args(write(dir, "a.txt", "+55 11 91234-5678\n")), "--report", join(dir, "a.txt")], "is the input file itself: it would be overwritten"],
   ])("exits 2 on %s, naming it, and sends nothing", async (name, argv, message) => {
     const stub = await zapiStub();
