@@ -37,7 +37,8 @@ export const USAGE = `Usage: zapi-client add-participants (--community ID | --gr
 export const HELP = `${USAGE}
 
 Adds every phone of a list to a WhatsApp community or group through Z-API, in paced
-batches, with a journal that makes the run resumable and never sends a batch twice.
+batches. A journal makes the run resumable: running it again never re-sends an
+answered batch, nor, unless told to, one whose answer was lost.
 
 Target (one):
   --community ID       the community id, such as 120363019502650977

@@ -120,7 +120,8 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     }
     say(`Journal: ${journalPath}`);
     if (result.ended === "error") {
-      fail(`Stopped at batch ${result.batch}: ${result.message}. Batches after it were not sent. Fix the cause, then run the same command again; answered batches are skipped.`);
+      const notSent = plan.batches.some((batch) => batch.index > result.batch && states.get(batch.index) === undefined);
+      fail(`Stopped at batch ${result.batch}: ${result.message}.${notSent ? " Batches after it were not sent." : ""} Fix the cause, then run the same command again; answered batches are skipped.`);
     }
     if (result.ended === "stopped") say("Stopped by Ctrl-C. The journal is on the disk.");
     if (result.ended !== "done") say(`\nTo resume, run:\n  ${resumeCommand(argv)}`);
