@@ -5,7 +5,7 @@ import {
   ZApiHttpError,
   ZApiNetworkError,
   ZApiValidationError,
-  type AddParticipantBody,
+  type AddParticipantInput,
   type ZApiClient,
 } from "../index.js";
 import type { BatchState, JournalWriter, Outcome } from "./journal.js";
@@ -80,7 +80,7 @@ export async function sendBatches(settings: SendSettings): Promise<SendResult> {
   return { ended: "done" };
 }
 
-function body(plan: Plan, batch: Batch): AddParticipantBody {
+function body(plan: Plan, batch: Batch): AddParticipantInput {
   const phones = [...batch.phones];
   const { autoInvite, target } = plan;
   return target.kind === "community" ? { autoInvite, communityId: target.id, phones } : { autoInvite, groupId: target.id, phones };
