@@ -517,7 +517,8 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
           "type": [
             "string",
             "null"
-          ]
+          ],
+          "format": "uri"
         },
         "invitationLinkError": {
           "type": [
@@ -730,7 +731,8 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
         },
         "invitationLink": {
           "type": "string",
-          "minLength": 1
+          "minLength": 1,
+          "format": "uri"
         }
       }
     }
@@ -779,7 +781,8 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
       "properties": {
         "invitationLink": {
           "type": "string",
-          "minLength": 1
+          "minLength": 1,
+          "format": "uri"
         }
       }
     }
@@ -803,6 +806,7 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
           "type": "string",
           "minLength": 1,
           "pattern": "^https://",
+          "format": "uri",
           "example": "https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"
         }
       }

@@ -30,7 +30,9 @@ const CHECKED_KEYWORDS = new Set([
   "type", "properties", "required", "additionalProperties", "oneOf", "not", "items", "enum", "const",
   "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
 ]);
-const DROPPED_ANNOTATIONS = new Set(["description", "format", "deprecated", "readOnly", "writeOnly", "example"]);
+const DROPPED_ANNOTATIONS = new Set(["description", "deprecated", "readOnly", "writeOnly", "example"]);
+// The formats the validator checks; any other format stops generation, like an unknown keyword.
+const CHECKED_FORMATS = new Set(["uri"]);
 // Our extensions, as the run-time schema spells them (the README documents each).
 const EXTENSIONS = { "x-zapi-phone": "phone", "x-zapi-dedupe": "dedupe" };
 
@@ -237,6 +239,9 @@ function runtimeSchema(schema, where) {
     } else if (key === "oneOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/oneOf/${i}`));
     else if ((key === "items" || key === "not" || key === "additionalProperties") && typeof value === "object") {
       out[key] = runtimeSchema(value, `${where}/${key}`);
+    } else if (key === "format") {
+      if (!CHECKED_FORMATS.has(value)) throw new Error(`${where}: format "${value}" is not checked by src/core/validate.ts; teach the validator first.`);
+      out[key] = value;
     } else if (key === "pattern") {
       new RegExp(value, "u"); // a pattern the validator cannot compile stops generation here
       out[key] = value;

@@ -21,6 +21,8 @@ export interface Schema {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly pattern?: string;
+  /** Only `uri`: an absolute URI, as RFC 3986 writes it. */
+  readonly format?: "uri";
   readonly minimum?: number;
   readonly maximum?: number;
   /** The spec's first example of a `pattern` schema, shown when the pattern refuses a value. */

@@ -57,6 +57,7 @@ function check(schema: Schema, value: unknown, parent: string, key: string | num
     if (value.length > maxLength && codePoints(value) > maxLength) {
       report(sink, pointer(parent, key), `must have at most ${maxLength} characters`, value);
     }
+    if (schema.format === "uri" && !isUri(value)) report(sink, pointer(parent, key), "must be an absolute URI", value);
     if (pattern !== undefined && !compiled(pattern).test(value)) {
       const like = schema.example === undefined ? "" : `look like ${JSON.stringify(schema.example)} (`;
       report(sink, pointer(parent, key), `must ${like}match the pattern ${pattern}${like ? ")" : ""}`, value);
@@ -152,6 +153,18 @@ function show(value: unknown): string {
 
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+// RFC 3986 has no spaces, quotes, angle or curly brackets, pipes, backslashes or carets;
+// the URL parser decides the rest (a scheme, a valid host).
+function isUri(value: string): boolean {
+  if (/[\s"<>\\^`{|}]/.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isType(type: JsonType, value: unknown): boolean {

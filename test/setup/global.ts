@@ -22,8 +22,8 @@ export default async function setup(project: TestProject) {
   const [prism] = await Promise.all([
     startPrism(),
     promisify(execFile)(process.execPath, [`${projectRoot}scripts/build.mjs`]),
-    // The spec as one JSON document ($refs kept), for tests that read its examples.
-    promisify(execFile)(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--ext", "json", "-o", SPEC_BUNDLE], { cwd: projectRoot }),
+    // The spec as one dereferenced JSON document, once, for the tests that read its examples.
+    promisify(execFile)(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--dereferenced", "--ext", "json", "-o", SPEC_BUNDLE], { cwd: projectRoot }),
   ]);
   project.provide("prismUrl", prism.url);
   return () => prism.stop();

@@ -1,0 +1,201 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot, run } from "../helpers/project.js";
+
+// Adding an operation takes a spec change and `npm run generate`, and nothing in src/:
+// proven on a copy of the project, with the copy's own generator, type-check and code.
+const NEW_OPERATION = `  /instances/{instanceId}/token/{token}/group-invitation-metadata:
+    parameters:
+      - $ref: '#/components/parameters/InstanceId'
+      - $ref: '#/components/parameters/InstanceToken'
+    get:
+      operationId: getGroupInvitationMetadata
+      summary: Get a group's metadata from an invitation link
+      description: A test-only operation, added to a copy of the spec.
+      tags:
+        - Groups
+      security:
+        - {}
+        - ClientToken: []
+      parameters:
+        - name: url
+          in: query
+          required: true
+          description: The invitation link.
+          schema:
+            type: string
+            pattern: ^https://
+            examples:
+              - https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd
+          examples:
+            link:
+              value: https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd
+      responses:
+        '200':
+          description: The group the link leads to.
+          content:
+            application/json:
+              schema:
+                title: Invitation metadata
+                type: object
+                required:
+                  - phone
+                properties:
+                  phone:
+                    type: string
+                    minLength: 1
+                  subject:
+                    type: string
+              examples:
+                group:
+                  value:
+                    phone: 120363019502650977-group
+                    subject: Meu grupo
+        '405':
+          $ref: '#/components/responses/MethodNotAllowed'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        default:
+          $ref: '#/components/responses/OtherError'
+`;
+
+// A body field with the name of the operation's path parameter: the flat input would
+// have two "groupId"s, so the generator must refuse it.
+const CLASHING_BODY = `      operationId: getGroupInvitationLink
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                groupId:
+                  type: string
+`;
+
+const USAGE = `import { createZApiClient, type GetGroupInvitationMetadataResult } from "zapi-client";
+
+const client = createZApiClient({ instanceId: "i", token: "t" });
+export const metadata: Promise<GetGroupInvitationMetadataResult> = client.getGroupInvitationMetadata({ url: "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd" });
+export const phone = metadata.then((result): string => result.phone);
+// @ts-expect-error url is required
+void client.getGroupInvitationMetadata({});
+`;
+
+const tool = (...parts: string[]) => join(projectRoot, ...parts);
+let work: string;
+let copy: string;
+let clash: string;
+let generated: Awaited<ReturnType<typeof run>>;
+let clashing: Promise<Awaited<ReturnType<typeof run>>>;
+let typecheck: Promise<Awaited<ReturnType<typeof run>>>;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function insertOnce(text: string, anchor: string, replacement: string): string {
+  expect(text.split(anchor), `the spec has "${anchor.trim()}" exactly once`).toHaveLength(2);
+  return text.replace(anchor, replacement);
+}
+
+beforeAll(async () => {
+  mkdirSync(tool("test-output"), { recursive: true });
+  work = mkdtempSync(tool("test-output", "new-operation-"));
+  copy = join(work, "project");
+  clash = join(work, "clash");
+  for (const entry of ["spec", "scripts", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json", "tsconfig.build.json"]) {
+    cpSync(tool(entry), join(copy, entry), { recursive: true });
+  }
+  symlinkSync(tool("node_modules"), join(copy, "node_modules"));
+  for (const entry of ["spec", "redocly.yaml", "package.json"]) cpSync(tool(entry), join(clash, entry), { recursive: true });
+
+  const original = readFileSync(tool("spec/zapi.yaml"), "utf8");
+  writeFileSync(join(copy, "spec/zapi.yaml"), insertOnce(original, "\npaths:\n", `\npaths:\n${NEW_OPERATION}`));
+  writeFileSync(join(clash, "spec/zapi.yaml"), insertOnce(original, "      operationId: getGroupInvitationLink\n", CLASHING_BODY));
+
+  // Both generators at once; the copy's type-check starts as soon as its generator is done.
+  clashing = run(process.execPath, [tool("scripts/generate.mjs"), "--root", clash]);
+  generated = await run(process.execPath, [join(copy, "scripts/generate.mjs"), "--root", copy]);
+  mkdirSync(join(copy, "test"));
+  writeFileSync(join(copy, "test/usage.ts"), USAGE);
+  typecheck = run(process.execPath, [tool("node_modules/typescript/bin/tsc"), "-p", join(copy, "tsconfig.json"), "--listFiles"]);
+  await Promise.all([clashing, typecheck]);
+}, 60_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("a new operation in the spec", () => {
+  it("is generated with no change to src/", () => {
+    expect(generated.code, generated.stderr).toBe(0);
+    const operationsFile = readFileSync(join(copy, "generated/operations.ts"), "utf8");
+    expect(operationsFile).toContain("getGroupInvitationMetadata: {");
+    expect(operationsFile).toContain('"path": "/group-invitation-metadata"');
+    expect(operationsFile).toContain("export type GetGroupInvitationMetadataInput");
+    expect(readFileSync(join(copy, "generated/zapi.ts"), "utf8")).toContain("getGroupInvitationMetadata: {");
+    // Nothing under src/ was added, removed or changed.
+    const files = filesUnder(tool("src"));
+    expect(filesUnder(join(copy, "src"))).toEqual(files);
+    for (const file of files) expect(readFileSync(join(copy, "src", file)).equals(readFileSync(tool("src", file))), `src/${file}`).toBe(true);
+  });
+
+  it("type-checks: the method takes { url } and requires it", async () => {
+    const result = await typecheck;
+    expect(result.stdout.split("\n")).toContain(join(copy, "test/usage.ts"));
+    expect(result.stdout.split("\n").filter((line) => !line.startsWith("/")).join("\n") + result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("is a method of the client: a bad input is refused before anything is sent, a good one reaches fetch", async () => {
+    const copied = (await import(join(copy, "src/index.ts"))) as {
+      createZApiClient: (options: object) => Record<string, (input?: unknown) => Promise<unknown>>;
+      ZApiValidationError: new (...args: never[]) => Error & { problems: { path: string }[] };
+    };
+    const calls: { url: string; method: string | undefined }[] = [];
+    const client = copied.createZApiClient({
+      instanceId: "i",
+      token: "t",
+      baseUrl: "https://z.example",
+      retry: false,
+      fetch: async (url: string, init?: RequestInit) => {
+        calls.push({ url: String(url), method: init?.method });
+        return new Response(JSON.stringify({ phone: "120363019502650977-group", subject: "Meu grupo", extra: 1 }), { status: 200, headers: { "content-type": "application/json" } });
+      },
+    });
+    expect(typeof client["getGroupInvitationMetadata"]).toBe("function");
+    const method = client["getGroupInvitationMetadata"]!;
+
+    for (const bad of [{ url: "http://x" }, {}, { url: "https://x", other: 1 }]) {
+      const error = await method(bad).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(copied.ZApiValidationError);
+    }
+    const refused = await method({ url: "http://x" }).catch((e: { problems: { path: string }[] }) => e.problems);
+    expect(refused).toEqual([expect.objectContaining({ path: "/url" })]);
+    expect(calls).toEqual([]);
+
+    const result = await method({ url: "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd" });
+    expect(calls).toEqual([{ url: "https://z.example/instances/i/token/t/group-invitation-metadata?url=https%3A%2F%2Fchat.whatsapp.com%2FC1adgkdEGki7554BWDdMkd", method: "GET" }]);
+    // Only the fields the new 200 schema declares come back.
+    expect(result).toEqual({ phone: "120363019502650977-group", subject: "Meu grupo" });
+  });
+});
+
+describe("the generator", () => {
+  it("refuses an operation in which two inputs share a name, naming both", async () => {
+    const result = await clashing;
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('getGroupInvitationLink: two inputs are named "groupId"');
+    expect(result.stderr).toMatch(/path parameter and a body field/);
+    // Nothing was written that a later step could pick up as a valid descriptor.
+    expect(filesUnder(join(clash, "generated"))).not.toContain("operations.ts");
+  });
+});
