@@ -155,16 +155,19 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
-// RFC 3986 has no spaces, quotes, angle or curly brackets, pipes, backslashes or carets;
-// the URL parser decides the rest (a scheme, a valid host).
+// RFC 3986's URI, as JSON Schema validators (ajv, so Prism) check `format: uri`: a scheme,
+// then //authority (user info, host, digits for a port) and a path, or a path alone; a
+// query and a fragment; only URI characters or %XX escapes.
+const PCHAR = "(?:[\\w.~!$&'()*+,;=:@-]|%[\\da-f]{2})";
+const SEGMENTS = `${PCHAR}+(?:/${PCHAR}*)*`;
+const URI = new RegExp(
+  `^[a-z][a-z0-9+.-]*:(?:/?/(?:(?:[\\w.~!$&'()*+,;=:-]|%[\\da-f]{2})*@)?(?:\\[[\\da-f:.]+\\]|(?:[\\w.~!$&'()*+,;=-]|%[\\da-f]{2})*)(?::\\d*)?(?:/${PCHAR}*)*` +
+    `|/(?:${SEGMENTS})?|${SEGMENTS})(?:\\?(?:${PCHAR}|[/?])*)?(?:#(?:${PCHAR}|[/?])*)?$`,
+  "i",
+);
+
 function isUri(value: string): boolean {
-  if (/[\s"<>\\^`{|}]/.test(value)) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return URI.test(value);
 }
 
 function isType(type: JsonType, value: unknown): boolean {
