@@ -73,10 +73,27 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
   const guarded = { ...client } as Record<string, unknown>;
   for (const [key, method] of Object.entries(client)) {
     if (typeof method !== "function" || key === "use" || key === "eject") continue;
-    guarded[key] = (...args: unknown[]) =>
-      (method as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+    guarded[key] = async (...args: unknown[]) => {
+      refuseBypass(args[key === "request" ? 2 : 1]);
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
         throw error instanceof ZApiError ? error : redact.error(error);
-      });
+      }
+    };
   }
   return guarded as unknown as Client<CredentialedPaths>;
+}
+
+// openapi-fetch takes these per call, and each would skip the protections above: its own
+// fetch follows redirects (Client-Token and body included) and reads without bounds; another
+// baseUrl gets the Client-Token, even over clear-text http.
+const BYPASSES = ["fetch", "Request", "baseUrl"] as const;
+
+function refuseBypass(init: unknown): void {
+  if (typeof init !== "object" || init === null) return;
+  const given = BYPASSES.filter((name) => (init as Record<string, unknown>)[name] !== undefined);
+  if (given.length > 0) {
+    throw new ZApiError(`api calls take no ${given.map((name) => `\`${name}\``).join(" or ")} of their own: it would bypass the redirect, size and time limits; pass fetch or baseUrl to createZApiClient`);
+  }
 }
