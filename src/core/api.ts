@@ -56,6 +56,11 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
           throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: "", body: cut(redact.cutText(body.text), MAX_ERROR_TEXT) });
         }
         const text = ok ? body.text : body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+        // As in the methods: an answer from wherever a redirect led is not Z-API's answer.
+        if (response.redirected) {
+          const shown = body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+          throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: "", body: cut(shown, MAX_ERROR_TEXT) });
+        }
         const headers = new Headers();
         response.headers.forEach((value, name) => headers.append(name, redact.text(value)));
         headers.delete("content-encoding");
