@@ -164,7 +164,9 @@ function resolveBaseUrl(value: unknown, fromVariable: string | undefined, allowI
   } catch {}
   // What is shown of a refused URL never includes user info, a query or a fragment: they may hold secrets.
   const shown = url ? `"${url.protocol}//${url.host}${url.pathname}"` : "a string that is not an absolute URL";
-  if (!url || !/^https?:$/.test(url.protocol)) throw new ZApiError(`${source} must be an absolute http(s) URL, got ${url ? shown : show(raw)}`);
+  // A string that does not parse is shown only when it cannot hold user info, a query or a fragment.
+  const unparsed = /[@?#]/.test(raw) ? "a string that is not an absolute URL (not shown: it has an @, ? or #, which may hold a secret)" : show(raw);
+  if (!url || !/^https?:$/.test(url.protocol)) throw new ZApiError(`${source} must be an absolute http(s) URL, got ${url ? shown : unparsed}`);
   if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
     throw new ZApiError(`${source} must not carry user info (user:password@), got ${shown} with it removed: Z-API takes its credentials as token and clientToken`);
   }
