@@ -1,3 +1,5 @@
+import v8 from "node:v8";
+import vm from "node:vm";
 import { expect } from "vitest";
 import { createZApiClient, type ZApiClientOptions } from "../../src/index.js";
 import { everyRendering } from "../helpers/secrets.js";
@@ -129,4 +131,72 @@ export function thrown(run: () => unknown): Error {
     return error as Error;
   }
   throw new Error("expected an exception, but none was thrown");
+}
+
+/**
+ * A compressed body that expands to `mib` MiB of zeros, as stacked codings (the
+ * `Content-Encoding` to send with it is returned too). One deflate layer cannot expand more
+ * than about 1,030 times, so under 2 kB for 1 GiB takes layers, as an attacker would stack them.
+ */
+export async function bomb(coding: "gzip" | "deflate" | "br", mib: number): Promise<{ body: Buffer; contentEncoding: string }> {
+  const zlib = await import("node:zlib");
+  const zeros = Buffer.alloc(1024 * 1024);
+  if (coding === "gzip") {
+    // Gzip members may follow one another; a reader inflates them all, one after the other.
+    const inner = Buffer.concat(Array<Buffer>(mib).fill(zlib.gzipSync(zeros, { level: 9 })));
+    return { body: zlib.gzipSync(zlib.gzipSync(inner, { level: 9 }), { level: 9 }), contentEncoding: "gzip, gzip, gzip" };
+  }
+  if (coding === "deflate") {
+    // Full-flushed raw deflate blocks of 1 MiB, repeated, between a zlib header and trailer.
+    const blocks: Buffer[] = [];
+    const deflate = zlib.createDeflateRaw({ level: 9 });
+    deflate.on("data", (chunk: Buffer) => blocks.push(chunk));
+    deflate.write(zeros);
+    await new Promise<void>((resolve) => deflate.flush(zlib.constants.Z_FULL_FLUSH, () => resolve()));
+    deflate.close();
+    const block = Buffer.concat(blocks);
+    const adler = Buffer.alloc(4);
+    adler.writeUInt32BE(((((mib * 1024 * 1024) % 65521) * 65536) + 1) >>> 0);
+    const inner = Buffer.concat([Buffer.from([0x78, 0xda]), ...Array<Buffer>(mib).fill(block), Buffer.from([0x03, 0x00]), adler]);
+    return { body: zlib.deflateSync(zlib.deflateSync(inner, { level: 9 }), { level: 9 }), contentEncoding: "deflate, deflate, deflate" };
+  }
+  const brotli = zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_LGWIN]: 24 } });
+  const parts: Buffer[] = [];
+  brotli.on("data", (chunk: Buffer) => parts.push(chunk));
+  const ended = new Promise((resolve) => brotli.on("end", resolve));
+  for (let i = 0; i < mib; i++) if (!brotli.write(zeros)) await new Promise((resolve) => brotli.once("drain", resolve));
+  brotli.end();
+  await ended;
+  return { body: zlib.brotliCompressSync(Buffer.concat(parts)), contentEncoding: "br, br" };
+}
+
+/** What `body` expands to, read back through every layer of `contentEncoding` (for small bombs only). */
+export async function expand(body: Buffer, contentEncoding: string): Promise<number> {
+  const zlib = await import("node:zlib");
+  let data = body;
+  for (const coding of contentEncoding.split(",").map((c) => c.trim()).reverse()) {
+    data = coding === "gzip" ? zlib.gunzipSync(data) : coding === "deflate" ? zlib.inflateSync(data) : zlib.brotliDecompressSync(data);
+  }
+  return data.byteLength;
+}
+
+// A collector to call before measuring: the global one under --expose-gc, else one the flag
+// turns on for a fresh context (V8 reads it when a context is made).
+const collect: (() => void) | undefined = (() => {
+  const global = (globalThis as { gc?: () => void }).gc;
+  if (global) return global;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    return vm.runInNewContext("gc") as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+export const canCollect = collect !== undefined;
+
+/** Memory in MiB, after a full collection when the runtime allows one. */
+export function memory(): { rss: number; heap: number } {
+  collect?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss: Math.round(rss / 2 ** 20), heap: Math.round(heapUsed / 2 ** 20) };
 }
