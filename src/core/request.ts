@@ -39,7 +39,9 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
       const written = asWritten(problem, snap.rewrites);
       return "value" in written ? { ...written, value: redact.json(written.value) } : written;
     });
-    throw new ZApiValidationError(name, shown.map((problem) => ({ ...problem, message: redact.text(problem.message) })), count);
+    // The path too: a property name may be a secret.
+    const redacted = shown.map((problem) => ({ ...problem, path: redact.text(problem.path), message: redact.text(problem.message) }));
+    throw new ZApiValidationError(name, redacted, count);
   }
   if (descriptor.pathParams.length === 0 && descriptor.queryParams.length === 0) {
     return { path: descriptor.path, body: descriptor.hasBody ? JSON.stringify(value) : undefined };
