@@ -3,6 +3,8 @@ import { escapePointer } from "./validate.js";
 
 /** How deep a caller's input may nest; nothing the spec describes comes close. */
 export const MAX_INPUT_DEPTH = 32;
+/** How many items an array of the input may hold; nothing Z-API takes comes close. */
+export const MAX_INPUT_ITEMS = 1_000_000;
 
 /** A copy of the caller's input, safe to check and to send, and what was rewritten in it. */
 export interface Snapshot {
@@ -52,6 +54,8 @@ function copyArray(schema: Schema | undefined, array: unknown[], path: string, d
   const items = schema?.items;
   const length = array.length;
   if (!Number.isSafeInteger(length) || length < 0) throw new TypeError("its length is not a whole number");
+  // A sparse array or a Proxy can claim billions of items: copying them exhausted the heap.
+  if (length > MAX_INPUT_ITEMS) throw new RangeError(`it has ${length} items, more than the ${MAX_INPUT_ITEMS} an input may hold`);
   const out: unknown[] = [];
   let rewrite: Rewrite | undefined;
   const seen = schema?.dedupe ? new Set<unknown>() : undefined;
