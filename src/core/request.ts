@@ -1,12 +1,14 @@
 import { ZApiValidationError } from "../errors/validation-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
 import { asWritten, snapshot } from "./input.js";
-import type { Redactor } from "./redact.js";
+import { cut, type Redactor } from "./redact.js";
 import type { Problem } from "./schema.js";
 import { validate } from "./validate.js";
 
 /** At most this many problems are kept on a ZApiValidationError; the rest are counted. */
 export const MAX_PROBLEMS = 100;
+/** The most of one problem's message kept. */
+const MAX_PROBLEM_TEXT = 4_000;
 
 /** One call as it will go on the wire, minus the credentials prefix. */
 export interface PreparedRequest {
@@ -39,8 +41,9 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
       const written = asWritten(problem, snap.rewrites);
       return "value" in written ? { ...written, value: redact.json(written.value) } : written;
     });
-    // The path too: a property name may be a secret.
-    const redacted = shown.map((problem) => ({ ...problem, path: redact.text(problem.path), message: redact.text(problem.message) }));
+    // The path too: a property name may be a secret. The message is cut, after redaction: a
+    // getter's exception may quote megabytes.
+    const redacted = shown.map((problem) => ({ ...problem, path: redact.text(problem.path), message: cut(redact.text(problem.message), MAX_PROBLEM_TEXT) }));
     throw new ZApiValidationError(name, redacted, count);
   }
   if (descriptor.pathParams.length === 0 && descriptor.queryParams.length === 0) {
