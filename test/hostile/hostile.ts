@@ -44,6 +44,7 @@ export function echoForms(secret: string): Record<string, string> {
     "JSON-escaped, slashes too": json.replaceAll("/", "\\/"),
     "\\u-escaped, every character": [...secret].map(unit).join(""),
     "\\u-escaped, lower-case hex": [...secret].map(unit).join("").toLowerCase(),
+    "HTML-escaped": secret.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c),
     "upper-cased": secret.toUpperCase(),
   };
 }
