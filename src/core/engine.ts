@@ -181,7 +181,8 @@ function parseJson(text: string): unknown {
 
 /** The server's own short error text: `error` or `message`, as Z-API's one documented error body has it. */
 function serverText(body: unknown): string | undefined {
-  if (typeof body === "string") return body.trim() ? body.trim().split("\n", 1)[0] : undefined;
+  // The first line, trimmed: a CRLF body left its "\r", and trailing spaces, in the message.
+  if (typeof body === "string") return body.trim().split("\n", 1)[0]?.trim() || undefined;
   if (typeof body !== "object" || body === null) return undefined;
   const { error, message } = body as { error?: unknown; message?: unknown };
   return typeof error === "string" ? error : typeof message === "string" ? message : undefined;
