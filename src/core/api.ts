@@ -83,7 +83,11 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
       try {
         return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
       } catch (error) {
-        throw error instanceof ZApiError ? error : redact.error(error);
+        if (error instanceof ZApiError) throw error;
+        // JSON.parse's message quotes ten characters around the fault: a cut through the body
+        // made before anything could redact it, which can end inside a secret.
+        if (error instanceof SyntaxError) throw new SyntaxError("The answer's body is not valid JSON (not quoted here: it may hold a secret)");
+        throw redact.error(error);
       }
     };
   }
