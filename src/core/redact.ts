@@ -111,6 +111,13 @@ const ESCAPES: Readonly<Record<string, readonly string[]>> = {
 
 /** Every form one character of a secret may come back in. */
 function charForms(char: string): string[] {
+  // Its escapes in either case too: a server may fold a path's case, then encode it
+  // ("ö" as "\u00D6" or "%C3%96"). A case that is not one character ("ß" is "SS") is left out.
+  const cases = [char, char.toLowerCase(), char.toUpperCase()].filter((one) => [...one].length === 1);
+  return [...new Set(cases.flatMap(oneCaseForms))];
+}
+
+function oneCaseForms(char: string): string[] {
   const hex = (code: number, width: number) => code.toString(16).toUpperCase().padStart(width, "0");
   const code = char.charCodeAt(0);
   // Percent-encoded, every UTF-8 byte; JSON-escaped as \uXXXX, each UTF-16 unit.
