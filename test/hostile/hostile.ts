@@ -85,7 +85,7 @@ export function expectNoTrace(value: unknown, secrets: readonly string[] = ALL_S
     const piece = secret.slice(0, PREFIX).toLowerCase();
     for (const text of texts) {
       const at = text.indexOf(piece);
-      expect(at, `a piece of a secret leaked: …${text.slice(Math.max(0, at - 40), at + 60)}…`).toBe(-1);
+      expect(at, `a piece of a secret leaked: …${JSON.stringify(text.slice(Math.max(0, at - 60), at + 60))}…`).toBe(-1);
     }
   }
 }
