@@ -54,12 +54,12 @@ export function echoForms(secret: string): Record<string, string> {
 function decodings(text: string): string[] {
   const out = [text];
   let unescaped = text;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 3 && unescaped.includes("\\"); i++) {
     unescaped = unescaped.replace(/\\u([0-9a-fA-F]{4})/g, (_, code: string) => String.fromCharCode(parseInt(code, 16))).replace(/\\(["\\/'])/g, "$1");
     out.push(unescaped);
   }
-  for (const base of [text, unescaped]) {
-    out.push(percentDecode(base), percentDecode(base.replaceAll("+", " ")));
+  for (const base of new Set([text, unescaped])) {
+    if (/[%+]/.test(base)) out.push(percentDecode(base), percentDecode(base.replaceAll("+", " ")));
   }
   return out;
 }
