@@ -76,6 +76,23 @@ describe("a body under 2 kB that expands to 1 GiB", () => {
   }, 20_000);
 });
 
+describe("what errors keep", () => {
+  // Not a timing: what stays reachable. Each error keeps 2,000 characters of a body that was
+  // 8 MiB when read; five of them must not hold five bodies.
+  it.skipIf(!canCollect)("errors for answers over maxResponseBytes do not keep the bodies alive", async () => {
+    const { fetch } = fakeFetch(() => new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(256 * 1024).fill(0x61)) }), { status: 200 }));
+    const client = clientFor("https://api.z-api.io", { fetch });
+    await rejection(client.addParticipant(seed));
+    const before = memory();
+    const errors: Error[] = [];
+    for (let i = 0; i < 5; i++) errors.push(await rejection(client.addParticipant(seed)));
+    const after = memory();
+    console.log(`5 ZApiResponseErrors for 8 MiB answers held: heapUsed ${before.heap} -> ${after.heap} MiB`);
+    expect(errors.every((error) => error instanceof ZApiResponseError && String(error.body).length < 2_100)).toBe(true);
+    expect(after.heap - before.heap).toBeLessThan(8);
+  });
+});
+
 describe("a fetch that ignores the abort signal", () => {
   // Each of these would hang forever without the client's own race against its timer.
   const never = () => new Promise<Response>(() => {});
