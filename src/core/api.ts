@@ -56,6 +56,11 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
           throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: "", body: cut(redact.cutText(body.text), MAX_ERROR_TEXT) });
         }
         const text = ok ? body.text : body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+        // As in the methods: an answer from wherever a redirect led is not Z-API's answer.
+        if (response.redirected) {
+          const shown = body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+          throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: "", body: cut(shown, MAX_ERROR_TEXT) });
+        }
         const headers = new Headers();
         response.headers.forEach((value, name) => headers.append(name, redact.text(value)));
         headers.delete("content-encoding");
@@ -73,10 +78,31 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
   const guarded = { ...client } as Record<string, unknown>;
   for (const [key, method] of Object.entries(client)) {
     if (typeof method !== "function" || key === "use" || key === "eject") continue;
-    guarded[key] = (...args: unknown[]) =>
-      (method as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
-        throw error instanceof ZApiError ? error : redact.error(error);
-      });
+    guarded[key] = async (...args: unknown[]) => {
+      refuseBypass(args[key === "request" ? 2 : 1]);
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        if (error instanceof ZApiError) throw error;
+        // JSON.parse's message quotes ten characters around the fault: a cut through the body
+        // made before anything could redact it, which can end inside a secret.
+        if (error instanceof SyntaxError) throw new SyntaxError("The answer's body is not valid JSON (not quoted here: it may hold a secret)");
+        throw redact.error(error);
+      }
+    };
   }
   return guarded as unknown as Client<CredentialedPaths>;
+}
+
+// openapi-fetch takes these per call, and each would skip the protections above: its own
+// fetch follows redirects (Client-Token and body included) and reads without bounds; another
+// baseUrl gets the Client-Token, even over clear-text http.
+const BYPASSES = ["fetch", "Request", "baseUrl"] as const;
+
+function refuseBypass(init: unknown): void {
+  if (typeof init !== "object" || init === null) return;
+  const given = BYPASSES.filter((name) => (init as Record<string, unknown>)[name] !== undefined);
+  if (given.length > 0) {
+    throw new ZApiError(`api calls take no ${given.map((name) => `\`${name}\``).join(" or ")} of their own: it would bypass the redirect, size and time limits; pass fetch or baseUrl to createZApiClient`);
+  }
 }

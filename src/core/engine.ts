@@ -79,7 +79,10 @@ async function send(connection: Connection, attempt: Attempt): Promise<unknown> 
   if (onAbort) signal.addEventListener("abort", onAbort, { once: true });
   // A fetch the client does not know may ignore the signal, and so may its body: then
   // fetch and every read are raced against this, which rejects when the signal aborts.
+  // The runtime's fetch honours it until the body is streamed: a stream is raced too, as
+  // Node 20's fetch has been seen to hang, deaf to the abort, on a mislabelled encoding.
   const interrupt = connection.nativeFetch ? undefined : aborted(controller.signal);
+  const interruptReads = () => interrupt ?? aborted(controller.signal);
   try {
     let response: Response;
     try {
@@ -96,7 +99,7 @@ async function send(connection: Connection, attempt: Attempt): Promise<unknown> 
       throw stoppedBy(controller.signal) ?? networkError(error, connection.redact);
     }
     if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
-    return await interpret(connection, attempt, response, interrupt, controller.signal);
+    return await interpret(connection, attempt, response, interruptReads, controller.signal);
   } finally {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
@@ -108,7 +111,9 @@ function abortForTimeout(controller: AbortController, timeoutMs: number): void {
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
-  const promise = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  const promise = signal.aborted
+    ? Promise.reject(signal.reason)
+    : new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
   promise.catch(() => {});
   return promise;
 }
@@ -122,7 +127,7 @@ async function interpret(
   connection: Connection,
   attempt: Attempt,
   response: Response,
-  interrupt: Promise<never> | undefined,
+  interrupt: () => Promise<never>,
   signal: AbortSignal,
 ): Promise<unknown> {
   const { redact, options } = connection;
@@ -182,7 +187,8 @@ function parseJson(text: string): unknown {
 
 /** The server's own short error text: `error` or `message`, as Z-API's one documented error body has it. */
 function serverText(body: unknown): string | undefined {
-  if (typeof body === "string") return body.trim() ? body.trim().split("\n", 1)[0] : undefined;
+  // The first line, trimmed: a CRLF body left its "\r", and trailing spaces, in the message.
+  if (typeof body === "string") return body.trim().split("\n", 1)[0]?.trim() || undefined;
   if (typeof body !== "object" || body === null) return undefined;
   const { error, message } = body as { error?: unknown; message?: unknown };
   return typeof error === "string" ? error : typeof message === "string" ? message : undefined;

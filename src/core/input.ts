@@ -3,6 +3,8 @@ import { escapePointer } from "./validate.js";
 
 /** How deep a caller's input may nest; nothing the spec describes comes close. */
 export const MAX_INPUT_DEPTH = 32;
+/** How many items an array of the input may hold; nothing Z-API takes comes close. */
+export const MAX_INPUT_ITEMS = 1_000_000;
 
 /** A copy of the caller's input, safe to check and to send. */
 export interface Snapshot {
@@ -11,6 +13,8 @@ export interface Snapshot {
   readonly problems: Problem[];
   /** The copied arrays whose schema says `dedupe`, for {@link dropRepeats} once they are checked. */
   readonly dedupe: unknown[][];
+  /** Per array whose items were rewritten (phones reduced to digits), its items as the caller wrote them. */
+  readonly written: Map<string, unknown[]>;
 }
 
 /**
@@ -21,12 +25,12 @@ export interface Snapshot {
  * name the caller's own positions; repeats are dropped after the check.
  */
 export function snapshot(schema: Schema | undefined, input: unknown): Snapshot {
-  const state = { problems: [] as Problem[], dedupe: [] as unknown[][] };
+  const state: State = { problems: [], dedupe: [], written: new Map() };
   const value = copy(schema, input, "", undefined, 0, [], state);
-  return { value, problems: state.problems, dedupe: state.dedupe };
+  return { value, ...state };
 }
 
-type State = { problems: Problem[]; dedupe: unknown[][] };
+type State = { problems: Problem[]; dedupe: unknown[][]; written: Map<string, unknown[]> };
 type Key = string | number | undefined;
 
 // Paths are built from `parent` and `key` only when a problem is reported: a list of
@@ -52,8 +56,17 @@ function copy(schema: Schema | undefined, value: unknown, parent: string, key: K
 function copyArray(items: Schema | undefined, array: unknown[], path: string, depth: number, ancestors: object[], state: State): unknown[] {
   const length = array.length;
   if (!Number.isSafeInteger(length) || length < 0) throw new TypeError("its length is not a whole number");
+  // A sparse array or a Proxy can claim billions of items: copying them exhausted the heap.
+  if (length > MAX_INPUT_ITEMS) throw new RangeError(`it has ${length} items, more than the ${MAX_INPUT_ITEMS} an input may hold`);
   const out = new Array<unknown>(length);
-  for (let i = 0; i < length; i++) out[i] = copy(items, read(array, i, path, state), path, i, depth + 1, ancestors, state);
+  // Kept only once an item is rewritten, for messages: until then the copy is the original.
+  let written: unknown[] | undefined;
+  for (let i = 0; i < length; i++) {
+    const original = read(array, i, path, state);
+    const item = (out[i] = copy(items, original, path, i, depth + 1, ancestors, state));
+    if (written) written.push(original);
+    else if (item !== original) state.written.set(path, (written = [...out.slice(0, i), original]));
+  }
   return out;
 }
 
@@ -152,16 +165,10 @@ function compare(a: unknown, b: unknown): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The caller's own value at a JSON Pointer, read again for a message; undefined if it cannot be. */
-export function valueAt(input: unknown, path: string): unknown {
-  try {
-    let current = input;
-    for (const segment of path.split("/").slice(1)) {
-      if (typeof current !== "object" || current === null) return undefined;
-      current = (current as Record<string, unknown>)[segment.replaceAll("~1", "/").replaceAll("~0", "~")];
-    }
-    return current;
-  } catch {
-    return undefined;
-  }
+/** A problem's value as the caller wrote it, when its item was rewritten (a phone reduced to digits). */
+export function asWritten(problem: Problem, written: ReadonlyMap<string, unknown[]>): unknown {
+  const slash = problem.path.lastIndexOf("/");
+  const originals = written.get(problem.path.slice(0, slash));
+  const index = Number(problem.path.slice(slash + 1));
+  return originals && Number.isInteger(index) && index < originals.length ? originals[index] : problem.value;
 }

@@ -146,10 +146,13 @@ function credential(options: ZApiClientOptions, name: "instanceId" | "token" | "
   if (typeof raw !== "string") throw new ZApiError(`${source} must be a non-empty string, got ${typeof raw}`);
   const trimmed = raw.trim();
   if (trimmed === "") throw new ZApiError(`${source} must be a non-empty string, got ${raw === "" ? "an empty string" : "only whitespace"}`);
-  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(trimmed);
+  // Half a surrogate pair too: encodeURIComponent would throw a bare URIError on it at creation.
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(trimmed);
   if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-    throw new ZApiError(`${source} has a control character (U+${code}) at position ${control.index + 1}${name === "instanceId" ? "" : "; its value is not shown, it is a secret"}`);
+    const unit = control[0].charCodeAt(0);
+    const what = unit >= 0xd800 && unit <= 0xdfff ? "half a surrogate pair" : "a control character";
+    const code = unit.toString(16).toUpperCase().padStart(4, "0");
+    throw new ZApiError(`${source} has ${what} (U+${code}) at position ${control.index + 1}${name === "instanceId" ? "" : "; its value is not shown, it is a secret"}`);
   }
   return trimmed;
 }
@@ -164,7 +167,9 @@ function resolveBaseUrl(value: unknown, fromVariable: string | undefined, allowI
   } catch {}
   // What is shown of a refused URL never includes user info, a query or a fragment: they may hold secrets.
   const shown = url ? `"${url.protocol}//${url.host}${url.pathname}"` : "a string that is not an absolute URL";
-  if (!url || !/^https?:$/.test(url.protocol)) throw new ZApiError(`${source} must be an absolute http(s) URL, got ${url ? shown : show(raw)}`);
+  // A string that does not parse is shown only when it cannot hold user info, a query or a fragment.
+  const unparsed = /[@?#]/.test(raw) ? "a string that is not an absolute URL (not shown: it has an @, ? or #, which may hold a secret)" : show(raw);
+  if (!url || !/^https?:$/.test(url.protocol)) throw new ZApiError(`${source} must be an absolute http(s) URL, got ${url ? shown : unparsed}`);
   if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
     throw new ZApiError(`${source} must not carry user info (user:password@), got ${shown} with it removed: Z-API takes its credentials as token and clientToken`);
   }

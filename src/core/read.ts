@@ -11,13 +11,14 @@ export interface Body {
 
 /**
  * Reads at most `limit` bytes of the body, as the stream gives them: after any
- * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` rejects on a
- * timeout or an abort, and wins even against a stream (or a `fetch`) that ignores the signal.
+ * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` (or what it
+ * returns, asked for only when the body is streamed) rejects on a timeout or an abort, and
+ * wins even against a stream (or a `fetch`) that ignores the signal.
  */
 export async function readBody(
   message: { readonly body: ReadableStream<Uint8Array> | null; readonly headers?: Headers; text?(): Promise<string> },
   limit: number,
-  interrupt: Promise<never> | undefined,
+  interrupt: Promise<never> | (() => Promise<never>) | undefined,
   trustLength = false,
 ): Promise<Body> {
   // The runtime's own fetch stops at Content-Length; without Content-Encoding that is the size.
@@ -26,13 +27,14 @@ export async function readBody(
     if (declared !== null && Number(declared) <= limit) return { text: await message.text(), truncated: false };
   }
   const stream = message.body;
+  const stop = typeof interrupt === "function" ? interrupt() : interrupt;
   if (!stream) return { text: "", truncated: false };
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
   try {
     for (;;) {
-      const { done, value } = await (interrupt ? Promise.race([reader.read(), interrupt]) : reader.read());
+      const { done, value } = await (stop ? Promise.race([reader.read(), stop]) : reader.read());
       if (done) return { text: decode(chunks, received), truncated: false };
       if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
       if (received + value.byteLength > limit) {

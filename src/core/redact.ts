@@ -19,32 +19,33 @@ export interface Redactor {
 }
 
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret) continue;
-    const component = encodeURIComponent(secret);
-    // Raw; percent-encoded as a path or a whole URL gives it; form-encoded; JSON-escaped.
-    for (const form of [secret, component, encodeURI(secret), component.replaceAll("%20", "+"), JSON.stringify(secret).slice(1, -1)]) forms.add(form);
-  }
-  // Longest first, so a secret is never half-replaced by a shorter form of another. Case-blind:
-  // percent-encoding may come back in lower case, and a server may fold a path's case.
-  const sorted = [...forms].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(sorted.map(escapeRegExp).join("|"), "gi");
-  const lowerForms = sorted.map((form) => form.toLowerCase());
-  const text = (value: string) => (forms.size === 0 ? value : value.replace(pattern, REDACTED));
+  // Encoders differ on which characters they escape (encodeURIComponent leaves ! ' ( ) * ~,
+  // a form encoder does not; Python's json escapes every non-ASCII character, PHP's every /),
+  // so no list of whole forms covers them: each character of a secret is matched in each of
+  // its forms, in any mix. Case-blind: hex comes back in either case, and a server may fold
+  // a path's case. Longest first, so a secret is never half-replaced as a shorter one.
+  const chars = secrets
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length)
+    .map((secret) => [...secret].map(charForms));
+  const pattern = chars.length > 0 ? new RegExp(chars.map((secret) => secret.map(anyOf).join("")).join("|"), "gi") : undefined;
+  const text = (value: string) => (pattern ? value.replace(pattern, REDACTED) : value);
 
+  // The start of a secret at the very end of a cut text, down to part of one character's
+  // form ("%C", "\\u00"), and any U+FFFD a cut through a UTF-8 sequence left after it.
+  // Built on first use: most clients never cut a body.
+  let tail: { pattern: RegExp; reach: number } | undefined;
   const cutText = (value: string) => {
-    let out = text(value);
-    const lower = out.toLowerCase();
-    for (const form of lowerForms) {
-      for (let k = Math.min(form.length - 1, lower.length); k > 0; k--) {
-        if (lower.endsWith(form.slice(0, k))) {
-          out = out.slice(0, out.length - k);
-          break;
-        }
-      }
-    }
-    return out;
+    const out = text(value);
+    if (chars.length === 0) return out;
+    tail ??= {
+      pattern: new RegExp(`(?:${chars.map(startOf).join("|")})\uFFFD*$`, "i"),
+      reach: Math.max(...chars.map((secret) => secret.reduce((sum, forms) => sum + Math.max(...forms.map((form) => form.length)), 0))) + 8,
+    };
+    // Only the end can hold a cut secret: no need to search further back than one reaches.
+    const from = Math.max(0, out.length - tail.reach);
+    const match = tail.pattern.exec(out.slice(from));
+    return match ? out.slice(0, from + match.index) : out;
   };
 
   const json = (value: unknown, depth: number): unknown => {
@@ -87,9 +88,60 @@ export function createRedactor(secrets: readonly string[]): Redactor {
 
 /** Cuts redacted text to `max` characters, saying how much was left out. */
 export function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+  if (text.length <= max) return text;
+  // A copy, not a slice: V8 keeps the whole string a slice was taken from alive, so an error
+  // holding 2,000 characters of an 8 MiB body held the 8 MiB as long as it lived.
+  return JSON.parse(JSON.stringify(`${text.slice(0, max)}… (${text.length - max} more characters)`)) as string;
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// Escapes that stand for one character: JSON's short ones, JSON Pointer's (problem paths
+// escape a property name so), HTML's (an error page escapes the URL it quotes).
+const ESCAPES: Readonly<Record<string, readonly string[]>> = {
+  '"': ['\\"', "&quot;", "&#34;"],
+  "\\": ["\\\\"],
+  "/": ["\\/", "~1"],
+  "~": ["~0"],
+  "&": ["&amp;"],
+  "<": ["&lt;"],
+  ">": ["&gt;"],
+  "'": ["&#39;", "&#x27;"],
+  " ": ["+"],
+};
+
+/** Every form one character of a secret may come back in. */
+function charForms(char: string): string[] {
+  // Its escapes in either case too: a server may fold a path's case, then encode it
+  // ("ö" as "\u00D6" or "%C3%96"). A case that is not one character ("ß" is "SS") is left out.
+  const cases = [char, char.toLowerCase(), char.toUpperCase()].filter((one) => [...one].length === 1);
+  return [...new Set(cases.flatMap(oneCaseForms))];
+}
+
+function oneCaseForms(char: string): string[] {
+  const hex = (code: number, width: number) => code.toString(16).toUpperCase().padStart(width, "0");
+  const code = char.charCodeAt(0);
+  // Percent-encoded, every UTF-8 byte; JSON-escaped as \uXXXX, each UTF-16 unit.
+  const percent = code < 0x80 ? `%${hex(code, 2)}` : encodeURIComponent(char);
+  const unicode = `\\u${hex(code, 4)}${char.length > 1 ? `\\u${hex(char.charCodeAt(1), 4)}` : ""}`;
+  return [...new Set([char, percent, unicode, ...(ESCAPES[char] ?? [])])];
+}
+
+function anyOf(forms: readonly string[]): string {
+  return `(?:${forms.map(escapeRegExp).join("|")})`;
+}
+
+// A non-empty start of a secret: whole characters, each in any of its forms, then perhaps
+// a proper start of one form of the next character. Never the whole secret: that is redacted.
+function startOf(secret: readonly string[][]): string {
+  let rest = "";
+  for (let i = secret.length - 1; i >= 0; i--) {
+    const forms = secret[i] as string[];
+    const partial = [...new Set(forms.flatMap((form) => Array.from({ length: form.length - 1 }, (_, k) => form.slice(0, k + 1))))];
+    const choices = [...(i < secret.length - 1 ? [`${anyOf(forms)}(?:${rest})?`] : []), ...partial.map(escapeRegExp)];
+    rest = choices.length > 0 ? choices.join("|") : "(?!)";
+  }
+  return rest;
 }

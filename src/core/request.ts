@@ -1,12 +1,14 @@
 import { ZApiValidationError } from "../errors/validation-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
-import { dropRepeats, snapshot, valueAt } from "./input.js";
-import type { Redactor } from "./redact.js";
+import { asWritten, dropRepeats, snapshot } from "./input.js";
+import { cut, type Redactor } from "./redact.js";
 import type { Problem } from "./schema.js";
 import { validate } from "./validate.js";
 
 /** At most this many problems are kept on a ZApiValidationError; the rest are counted. */
 export const MAX_PROBLEMS = 100;
+/** The most of one problem's message kept. */
+const MAX_PROBLEM_TEXT = 4_000;
 
 /** One call as it will go on the wire, minus the credentials prefix. */
 export interface PreparedRequest {
@@ -38,8 +40,9 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
     // Values as the caller wrote them (a phone before it was reduced to digits), redacted
     // before any message cuts them; the path too, as a property name may be a secret.
     const shown = found.slice(0, MAX_PROBLEMS).map((problem) => {
-      const written = "value" in problem ? { ...problem, value: redact.json(valueAt(input, problem.path) ?? problem.value) } : problem;
-      return { ...written, path: redact.text(problem.path), message: redact.text(problem.message) };
+      const written = "value" in problem ? { ...problem, value: redact.json(asWritten(problem, snap.written)) } : problem;
+      // A getter's exception may quote megabytes: the message is cut, after redaction.
+      return { ...written, path: redact.text(problem.path), message: cut(redact.text(problem.message), MAX_PROBLEM_TEXT) };
     });
     throw new ZApiValidationError(`input for ${name}`, shown, count);
   }
