@@ -1,0 +1,38 @@
+// @ts-check
+// `npm test`: the quick checks first (generated/ matches the spec, the spec lints), then
+// the type check and the test suite side by side, since much of the suite waits on child
+// processes (Prism, tsc, npm, Chromium) while tsc computes, then the leftover check.
+// Any failure makes the exit code non-zero; the type check's output is printed whole.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = (/** @type {string} */ name) => `${root}node_modules/.bin/${name}`;
+
+/**
+ * Runs a command; resolves with its exit code, and its output when `quiet`.
+ * @returns {Promise<{ code: number, output: string }>}
+ */
+function run(/** @type {string} */ file, /** @type {string[]} */ args, quiet = false) {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { cwd: root, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    let output = "";
+    child.stdout?.on("data", (chunk) => (output += chunk));
+    child.stderr?.on("data", (chunk) => (output += chunk));
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const steps = [
+  [process.execPath, [`${root}scripts/generate.mjs`, "--check"]],
+  [bin("redocly"), ["lint", "zapi"]],
+];
+for (const [file, args] of /** @type {[string, string[]][]} */ (steps)) {
+  const { code } = await run(file, args);
+  if (code !== 0) process.exit(code);
+}
+console.log("typecheck: tsc -p tsconfig.json, beside the test suite");
+const [typecheck, vitest] = await Promise.all([run(bin("tsc"), ["-p", "tsconfig.json"], true), run(bin("vitest"), ["run"])]);
+console.log(typecheck.code === 0 ? "typecheck: no type errors (src, generated, scripts, tests and type tests)" : `typecheck FAILED:\n${typecheck.output}`);
+const leftovers = await run(process.execPath, [`${root}scripts/check-leftovers.mjs`]);
+process.exit(typecheck.code || vitest.code || leftovers.code);
