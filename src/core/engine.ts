@@ -35,7 +35,8 @@ export interface Connection {
 interface Attempt {
   readonly descriptor: OperationDescriptor;
   readonly url: string;
-  readonly safeUrl: string;
+  /** The path after the credentials prefix; the URL errors show is built from it only when one is thrown. */
+  readonly path: string;
   readonly body: string | undefined;
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
@@ -50,7 +51,7 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
     const attempt: Attempt = {
       descriptor,
       url: connection.prefix + path,
-      safeUrl: connection.redact.text(connection.safePrefix + path),
+      path,
       body,
       timeoutMs: call.timeoutMs ?? options.timeoutMs,
       // A private follower of the caller's signal: listeners go on it, not on a signal the
@@ -132,7 +133,8 @@ async function interpret(
 ): Promise<unknown> {
   const { redact, options } = connection;
   const { status } = response;
-  const url = attempt.safeUrl;
+  // Redaction is for what an error keeps: never paid on the way to a result.
+  const url = () => redact.text(connection.safePrefix + attempt.path);
   const ok = status >= 200 && status <= 299 && response.type !== "opaqueredirect";
   let body;
   try {
@@ -141,15 +143,16 @@ async function interpret(
     throw stoppedBy(signal) ?? networkError(error, redact);
   }
   // Redact, then cut: the read may have cut through a secret, so its tail goes too.
-  const text = body.truncated ? redact.cutText(body.text) : redact.text(body.text);
+  const redacted = () => (body.truncated ? redact.cutText(body.text) : redact.text(body.text));
   if (!ok) {
+    const text = redacted();
     const parsed = parseJson(text);
     const kept = parsed === NOT_JSON ? cut(text, MAX_ERROR_TEXT) : redact.json(parsed);
     const said = serverText(kept);
     throw new ZApiHttpError({
       status,
       body: kept,
-      url,
+      url: url(),
       method: attempt.descriptor.method,
       serverText: said === undefined ? undefined : cut(said, 200),
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
@@ -157,19 +160,19 @@ async function interpret(
     });
   }
   if (response.redirected) {
-    throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url, body: cut(text, MAX_ERROR_TEXT) });
+    throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: url(), body: cut(redacted(), MAX_ERROR_TEXT) });
   }
   if (body.truncated) {
-    throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url, body: cut(text, MAX_ERROR_TEXT) });
+    throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: url(), body: cut(redacted(), MAX_ERROR_TEXT) });
   }
   const parsed = parseJson(body.text);
-  if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url, body: cut(text, MAX_ERROR_TEXT) });
+  if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url: url(), body: cut(redacted(), MAX_ERROR_TEXT) });
   const { result } = attempt.descriptor;
   const { problems, total } = validate(result, parsed, { keep: 5, stop: 50 });
   if (total > 0) {
     const shown = problems.map((problem) => describeProblem("value" in problem ? { ...problem, value: redact.json(problem.value) } : problem));
     const reason = `${result.title ? `expected ${result.title}: ` : ""}${shown.join("; ")}${total > shown.length ? `; and more` : ""}`;
-    throw new ZApiResponseError(cut(redact.text(reason), MAX_ERROR_TEXT), { status, url, body: redact.json(parsed) });
+    throw new ZApiResponseError(cut(redact.text(reason), MAX_ERROR_TEXT), { status, url: url(), body: redact.json(parsed) });
   }
   return pick(result, parsed);
 }
