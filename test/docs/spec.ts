@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { projectRoot, run } from "../helpers/project.js";
+import { bundledSpec } from "../helpers/spec.js";
 
 /** One x-codeSamples entry, as the spec writes it. */
 export interface CodeSample {
@@ -29,26 +27,13 @@ export interface DocumentedTag {
   description: string;
 }
 
-/**
- * The spec's tags, and its operations and webhooks in the spec's order, read from
- * `redocly bundle` as scripts/generate.mjs reads it: the CLI is a direct devDependency and
- * resolves every $ref, so no YAML parser from another package's dependency tree is needed.
- */
+/** The spec's tags, and its operations and webhooks in the spec's order, from the bundle the global setup makes. */
 export async function documentedSpec(): Promise<{ tags: DocumentedTag[]; operations: DocumentedOperation[] }> {
-  mkdirSync(`${projectRoot}test-output`, { recursive: true });
-  const dir = mkdtempSync(join(projectRoot, "test-output", "bundle-"));
-  try {
-    const out = join(dir, "zapi.json");
-    const bundled = await run(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--dereferenced", "--ext", "json", "-o", out]);
-    if (bundled.code !== 0) throw new Error(`redocly bundle failed:\n${bundled.stdout}${bundled.stderr}`);
-    const spec = JSON.parse(readFileSync(out, "utf8")) as { tags?: DocumentedTag[]; paths?: Record<string, PathItem>; webhooks?: Record<string, PathItem> };
-    return {
-      tags: (spec.tags ?? []).map(({ name, description }) => ({ name, description })),
-      operations: [...operationsOf(spec.paths ?? {}, false), ...operationsOf(spec.webhooks ?? {}, true)],
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const spec = (await bundledSpec()) as unknown as { tags?: DocumentedTag[]; paths?: Record<string, PathItem>; webhooks?: Record<string, PathItem> };
+  return {
+    tags: (spec.tags ?? []).map(({ name, description }) => ({ name, description })),
+    operations: [...operationsOf(spec.paths ?? {}, false), ...operationsOf(spec.webhooks ?? {}, true)],
+  };
 }
 
 type PathItem = Record<string, unknown>;
