@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createZApiClient,
   ZApiError,
@@ -10,6 +10,7 @@ import {
   type RetryOptions,
 } from "../../src/index.js";
 import { CLIENT_TOKEN, expectNoSecret, rejection, TOKEN } from "../helpers/secrets.js";
+import { failOnUnhandledRejections } from "../helpers/unhandled.js";
 import { json, refusedUrl, startServer } from "../helpers/server.js";
 
 const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999"] };
@@ -89,18 +90,7 @@ const faults: Record<string, Fault> = {
   },
 };
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled.length = 0;
-  process.on("unhandledRejection", onUnhandled);
-});
-afterEach(async () => {
-  // Give a stray rejection a turn of the event loop to surface.
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
+failOnUnhandledRejections();
 
 describe("faults from a local server end in the right error, in time, with no secret", () => {
   it.each(Object.entries(faults))("%s", async (_name, fault) => {

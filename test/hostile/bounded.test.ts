@@ -1,10 +1,11 @@
 // Issue 10, point 5: every read is bounded, in bytes after decompression and in time,
 // whatever Content-Length and Content-Encoding say and whether or not the fetch in use
 // honours the abort signal.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ZApiAbortError, ZApiError, ZApiHttpError, ZApiResponseError, ZApiTimeoutError } from "../../src/index.js";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../../src/core/options.js";
 import { startServer } from "../helpers/server.js";
+import { failOnUnhandledRejections } from "../helpers/unhandled.js";
 import { bomb, canCollect, clientFor, expectNoTrace, fakeFetch, memory, rejection, seed, streamOf, TOKEN } from "./hostile.js";
 
 const GiB = 1024;
@@ -13,17 +14,7 @@ beforeAll(async () => {
   for (const coding of ["gzip", "deflate", "br"] as const) bombs[coding] = await bomb(coding, GiB);
 });
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled.length = 0;
-  process.on("unhandledRejection", onUnhandled);
-});
-afterEach(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
+failOnUnhandledRejections();
 
 describe("a body under 2 kB that expands to 1 GiB", () => {
   const cases = [

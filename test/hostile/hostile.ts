@@ -114,15 +114,7 @@ export function fakeFetch(answer: (url: string, init: RequestInit | undefined) =
   return { fetch, calls };
 }
 
-/** The rejection of `promise`, or the failure of a test that expected one. */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
+export { rejection } from "../helpers/secrets.js";
 
 /** The exception `run` throws, which it must. */
 export function thrown(run: () => unknown): Error {
