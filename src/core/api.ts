@@ -1,10 +1,9 @@
 import createClient, { type Client } from "openapi-fetch";
-import { ZApiAbortError } from "../errors/abort-error.js";
 import { ZApiNetworkError } from "../errors/network-error.js";
 import { ZApiResponseError } from "../errors/response-error.js";
-import { ZApiTimeoutError } from "../errors/timeout-error.js";
 import { ZApiError } from "../errors/zapi-error.js";
 import type { CredentialedPaths } from "../types.js";
+import { Deadline } from "./deadline.js";
 import type { Connection } from "./engine.js";
 import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
 import { cut } from "./redact.js";
@@ -24,52 +23,40 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
     // openapi-fetch sets Content-Type itself when there is a body.
     headers: connection.headers,
     fetch: async (request: Request) => {
-      const controller = new AbortController();
-      let stopped: ZApiError | undefined;
-      const stop = (error: ZApiError) => {
-        stopped ??= error;
-        controller.abort(error);
-      };
-      const interrupt = new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(stopped), { once: true }));
-      interrupt.catch(() => {});
-      const onAbort = () => stop(new ZApiAbortError(request.signal.reason));
-      request.signal.addEventListener("abort", onAbort, { once: true });
-      const timer = Number.isFinite(options.timeoutMs) ? setTimeout(() => stop(new ZApiTimeoutError(options.timeoutMs)), options.timeoutMs) : undefined;
+      // openapi-fetch's request carries the caller's signal: the deadline follows it.
+      const deadline = new Deadline(options.timeoutMs, request.signal);
       try {
-        if (request.signal.aborted) onAbort();
         let response: Response;
         try {
-          const outgoing = new Request(request, { redirect: "manual", signal: controller.signal });
-          response = await Promise.race([options.fetch(outgoing), interrupt]);
+          const outgoing = new Request(request, { redirect: "manual", signal: deadline.signal });
+          response = await Promise.race([options.fetch(outgoing), deadline.interrupt()]);
         } catch (error) {
-          throw stopped ?? new ZApiNetworkError("The request to Z-API failed", redact.error(error), undefined);
+          throw deadline.stopped() ?? new ZApiNetworkError("The request to Z-API failed", redact.error(error), undefined);
         }
         const ok = response.status >= 200 && response.status <= 299 && response.type !== "opaqueredirect";
         let body;
         try {
-          body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, interrupt);
+          body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline.interrupt());
         } catch (error) {
-          throw stopped ?? new ZApiNetworkError("The request to Z-API failed while reading the answer", redact.error(error), undefined);
+          throw deadline.stopped() ?? new ZApiNetworkError("The request to Z-API failed while reading the answer", redact.error(error), undefined);
         }
         const status = response.type === "opaqueredirect" ? 0 : response.status;
         if (ok && body.truncated) {
-          throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: "", body: cut(redact.cutText(body.text), MAX_ERROR_TEXT) });
+          throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
         }
-        const text = ok ? body.text : body.truncated ? redact.cutText(body.text) : redact.text(body.text);
         // As in the methods: an answer from wherever a redirect led is not Z-API's answer.
         if (response.redirected) {
-          const shown = body.truncated ? redact.cutText(body.text) : redact.text(body.text);
-          throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: "", body: cut(shown, MAX_ERROR_TEXT) });
+          throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
         }
         const headers = new Headers();
         response.headers.forEach((value, name) => headers.append(name, redact.text(value)));
         headers.delete("content-encoding");
         headers.delete("content-length");
+        const text = ok ? body.text : redact.read(body);
         // A status the Response constructor refuses (an opaque redirect's 0) becomes 502.
         return new Response(NULL_BODY.has(status) ? null : text, { status: status >= 200 && status <= 599 ? status : 502, statusText: redact.text(response.statusText), headers });
       } finally {
-        clearTimeout(timer);
-        request.signal.removeEventListener("abort", onAbort);
+        deadline.dispose();
       }
     },
   });

@@ -2,9 +2,8 @@ import { ZApiAbortError } from "../errors/abort-error.js";
 import { ZApiHttpError } from "../errors/http-error.js";
 import { ZApiNetworkError } from "../errors/network-error.js";
 import { ZApiResponseError } from "../errors/response-error.js";
-import { ZApiTimeoutError } from "../errors/timeout-error.js";
-import { ZApiError } from "../errors/zapi-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
+import { Deadline } from "./deadline.js";
 import { resolveCallOptions, type ResolvedOptions } from "./options.js";
 import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
 import { cut, type Redactor } from "./redact.js";
@@ -72,18 +71,11 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
 }
 
 async function send(connection: Connection, attempt: Attempt): Promise<unknown> {
-  const { timeoutMs, signal } = attempt;
-  // Aborted with our own error as its reason: a timeout, or the caller's abort.
-  const controller = new AbortController();
-  const timer = Number.isFinite(timeoutMs) ? setTimeout(abortForTimeout, timeoutMs, controller, timeoutMs) : undefined;
-  const onAbort = signal && (() => controller.abort(new ZApiAbortError(signal.reason)));
-  if (onAbort) signal.addEventListener("abort", onAbort, { once: true });
-  // A fetch the client does not know may ignore the signal, and so may its body: then
-  // fetch and every read are raced against this, which rejects when the signal aborts.
-  // The runtime's fetch honours it until the body is streamed: a stream is raced too, as
-  // Node 20's fetch has been seen to hang, deaf to the abort, on a mislabelled encoding.
-  const interrupt = connection.nativeFetch ? undefined : aborted(controller.signal);
-  const interruptReads = () => interrupt ?? aborted(controller.signal);
+  const deadline = new Deadline(attempt.timeoutMs, attempt.signal);
+  // The runtime's fetch honours the signal until the body is streamed, so it is not raced;
+  // a stream is raced, as Node 20's fetch has been seen to hang, deaf to the abort, on a
+  // mislabelled encoding. Any other fetch may ignore the signal altogether: raced throughout.
+  const race = !connection.nativeFetch;
   try {
     let response: Response;
     try {
@@ -91,45 +83,26 @@ async function send(connection: Connection, attempt: Attempt): Promise<unknown> 
         method: attempt.descriptor.method,
         headers: attempt.body === undefined ? connection.headers : connection.bodyHeaders,
         body: attempt.body ?? null,
-        signal: controller.signal,
+        signal: deadline.signal,
         // Never followed: the token and Client-Token would go wherever Location points.
         redirect: "manual",
       });
-      response = await (interrupt ? Promise.race([pending, interrupt]) : pending);
+      response = await (race ? Promise.race([pending, deadline.interrupt()]) : pending);
     } catch (error) {
-      throw stoppedBy(controller.signal) ?? networkError(error, connection.redact);
+      throw deadline.stopped() ?? networkError(error, connection.redact);
     }
     if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
-    return await interpret(connection, attempt, response, interruptReads, controller.signal);
+    return await interpret(connection, attempt, response, deadline);
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener("abort", onAbort);
+    deadline.dispose();
   }
-}
-
-function abortForTimeout(controller: AbortController, timeoutMs: number): void {
-  controller.abort(new ZApiTimeoutError(timeoutMs));
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  const promise = signal.aborted
-    ? Promise.reject(signal.reason)
-    : new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
-  promise.catch(() => {});
-  return promise;
-}
-
-/** Why the attempt was stopped, when it was: the timeout's or the caller's error. */
-function stoppedBy(signal: AbortSignal): ZApiError | undefined {
-  return signal.aborted && signal.reason instanceof ZApiError ? signal.reason : undefined;
 }
 
 async function interpret(
   connection: Connection,
   attempt: Attempt,
   response: Response,
-  interrupt: () => Promise<never>,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<unknown> {
   const { redact, options } = connection;
   const { status } = response;
@@ -138,12 +111,11 @@ async function interpret(
   const ok = status >= 200 && status <= 299 && response.type !== "opaqueredirect";
   let body;
   try {
-    body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, interrupt, connection.nativeFetch);
+    body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, () => deadline.interrupt(), connection.nativeFetch);
   } catch (error) {
-    throw stoppedBy(signal) ?? networkError(error, redact);
+    throw deadline.stopped() ?? networkError(error, redact);
   }
-  // Redact, then cut: the read may have cut through a secret, so its tail goes too.
-  const redacted = () => (body.truncated ? redact.cutText(body.text) : redact.text(body.text));
+  const redacted = () => redact.read(body);
   if (!ok) {
     const text = redacted();
     const parsed = parseJson(text);
@@ -208,7 +180,7 @@ function isResponse(value: unknown): value is Response {
 }
 
 /** The request failed below HTTP: the runtime's error, redacted, with its system code. */
-function networkError(error: unknown, redact: Redactor): ZApiNetworkError {
+export function networkError(error: unknown, redact: Redactor): ZApiNetworkError {
   let cause: unknown;
   let code: string | undefined;
   try {

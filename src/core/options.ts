@@ -207,7 +207,8 @@ function invalid(name: string, expected: string, got: unknown): never {
   throw new ZApiError(`\`${name}\` must be ${expected}, got ${show(got)}`);
 }
 
-function rejectUnknown(object: object, known: readonly string[], where: string): void {
+/** Refuses keys of `object` that are not `known`, naming them and the known ones. */
+export function rejectUnknown(object: object, known: readonly string[], where: string): void {
   const unknown = Object.keys(object).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${unknown.map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key)).join(", ")} (known: ${known.join(", ")})`);

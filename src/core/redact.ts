@@ -12,6 +12,8 @@ export interface Redactor {
    * and with any trailing start of a secret removed, so no piece of one survives the cut.
    */
   cutText(text: string): string;
+  /** A body as read: redacted, through {@link cutText} when the read was cut at its limit. */
+  read(body: { readonly text: string; readonly truncated: boolean }): string;
   /** A deep copy of a parsed JSON value with every string scrubbed, `__proto__` kept as data. */
   json(value: unknown): unknown;
   /** A copy of an error and its `cause` chain (and `errors`) with every string scrubbed. */
@@ -83,7 +85,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     return copy;
   };
 
-  return { text, cutText, json: (value) => json(value, 0), error: (value) => error(value, 0) };
+  const read = (body: { readonly text: string; readonly truncated: boolean }) => (body.truncated ? cutText(body.text) : text(body.text));
+  return { text, cutText, read, json: (value) => json(value, 0), error: (value) => error(value, 0) };
 }
 
 /** Cuts redacted text to `max` characters, saying how much was left out. */

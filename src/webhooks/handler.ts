@@ -1,3 +1,4 @@
+import { rejectUnknown } from "../core/options.js";
 import { readBody } from "../core/read.js";
 import { ZApiError } from "../errors/zapi-error.js";
 import { parseWebhook, type WebhookEvent } from "./parse.js";
@@ -117,9 +118,7 @@ async function digest(text: string): Promise<Uint8Array> {
 
 function checkOptions(options: WebhookHandlerOptions) {
   if (typeof options !== "object" || options === null) throw new ZApiError("createWebhookHandler takes an options object");
-  const known = ["secret", "onEvent", "onError", "maxBodyBytes", "dedupeWindowMs"];
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new ZApiError(`Unknown option for createWebhookHandler: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  rejectUnknown(options, ["secret", "onEvent", "onError", "maxBodyBytes", "dedupeWindowMs"], "createWebhookHandler");
   const { secret, onEvent, onError, maxBodyBytes = DEFAULT_MAX_DELIVERY_BYTES, dedupeWindowMs = DEFAULT_DEDUPE_WINDOW_MS } = options;
   // Never echo the secret: say only what is wrong with it.
   if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(secret)) {
