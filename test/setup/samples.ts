@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot, run } from "../helpers/project.js";
+import { documentedSpec } from "../docs/spec.js";
+
+/** What one tsc run over every sample printed; test/readme.test.ts and test/docs/code-samples.test.ts read it. */
+export interface SamplesCheck {
+  /** The directory the samples were written to, one module each. */
+  dir: string;
+  /** Sample file names: `readme-<n>.ts` for the README's n-th ```ts block, `<operationId>.ts` for x-codeSamples. */
+  files: string[];
+  code: number;
+  /** tsc's output: `--listFiles`, then one line per diagnostic, `<file>(line,col): error ...`. */
+  output: string;
+}
+
+/** The README's ```ts blocks, in order. */
+export function readmeSamples(): string[] {
+  const readme = readFileSync(`${projectRoot}README.md`, "utf8");
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+}
+
+/**
+ * The README's samples and the spec's x-codeSamples, type-checked in one tsc run (each
+ * its own module, as a user would paste it) against src/, with the strictest settings a
+ * user may have. One run instead of one per kind: tsc's start-up and its pass over src/
+ * are most of the cost. Run once, by the global setup, after the spec bundle is written.
+ */
+export async function checkSamples(): Promise<SamplesCheck> {
+  mkdirSync(`${projectRoot}test-output`, { recursive: true });
+  const dir = mkdtempSync(join(projectRoot, "test-output", "samples-"));
+  const files: string[] = [];
+  const write = (name: string, source: string) => {
+    writeFileSync(join(dir, name), source);
+    files.push(name);
+  };
+  readmeSamples().forEach((source, i) => write(`readme-${i + 1}.ts`, source));
+  for (const { operationId, samples, webhook } of (await documentedSpec()).operations) {
+    if (webhook) continue;
+    for (const { source } of samples) write(`${operationId}.ts`, source);
+  }
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        target: "ES2022",
+        lib: ["ES2022"],
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        // Each sample is its own module, even one that imported and exported nothing.
+        moduleDetection: "force",
+        types: ["node"],
+        paths: { "zapi-client": [`${projectRoot}src/index.ts`] },
+        noEmit: true,
+        // The samples and src/ are checked; the libraries' own .d.ts are the project tsconfig's business.
+        skipLibCheck: true,
+      },
+      include: ["*.ts"],
+    }),
+  );
+  const { code, stdout, stderr } = await run(`${projectRoot}node_modules/typescript/bin/tsc`, ["-p", dir, "--pretty", "false", "--listFiles"]);
+  return { dir, files, code, output: stdout + stderr };
+}
+
+/** The diagnostics tsc gave for `file` of the samples directory. */
+export function diagnosticsOf(check: SamplesCheck, file: string): string[] {
+  // tsc names a file relative to the directory it ran in (the project root).
+  return check.output.split("\n").filter((line) => /^\S+\(\d+,\d+\): /.test(line) && `/${line.slice(0, line.indexOf("("))}`.endsWith(`/${file}`));
+}
+
+/** Whether tsc read `file` (so a clean run really covered it). */
+export function wasChecked(check: SamplesCheck, file: string): boolean {
+  return check.output.split("\n").includes(join(check.dir, file));
+}
