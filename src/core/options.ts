@@ -206,7 +206,8 @@ function resolveRetry(value: unknown): ResolvedOptions["retry"] {
   return retry;
 }
 
-function invalid(name: string, expected: string, got: unknown): never {
+/** Throws: `name` must be `expected`, got (the value, shown short). */
+export function invalid(name: string, expected: string, got: unknown): never {
   throw new ZApiError(`\`${name}\` must be ${expected}, got ${show(got)}`);
 }
 
