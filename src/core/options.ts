@@ -62,16 +62,6 @@ export interface ResolvedOptions {
 
 // setTimeout turns any longer delay into 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const isMs = (value: unknown) => typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS;
-const MS = `a number of milliseconds from 0 to ${MAX_TIMER_MS}`;
-// Each retry option: its check, and what it must be when the check fails.
-const RETRY_RULES: Record<keyof RetryOptions, [(value: unknown) => boolean, string]> = {
-  attempts: [(value) => Number.isInteger(value) && (value as number) >= 1, "a whole number from 1"],
-  maxRetryAfterMs: [isMs, MS],
-  backoffMs: [isMs, MS],
-  unsafe: [(value) => typeof value === "boolean", "a boolean"],
-};
-const CALL_OPTION_NAMES = ["signal", "timeoutMs"];
 type Credential = "instanceId" | "token" | "clientToken";
 
 /** The variable an option is read from when it is not passed: `clientToken` → `ZAPI_CLIENT_TOKEN`. */
@@ -79,7 +69,6 @@ const variableOf = (name: string) => `ZAPI_${name.replace(/[A-Z]/g, "_$&").toUpp
 
 /** Checks every option once, at creation, and fills in variables and defaults. */
 export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions {
-  if (typeof options !== "object" || options === null) throw new ZApiError("createZApiClient takes an options object");
   rejectUnknown(options, ["instanceId", "token", "clientToken", "baseUrl", "allowInsecureHttp", "fetch", "timeoutMs", "maxResponseBytes", "retry"], "createZApiClient");
   const env = globalThis.process?.env ?? {};
   const [instanceId, token] = (["instanceId", "token"] as const).map((name) => credential(options, name, env));
@@ -101,7 +90,7 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
   const insecure = options.allowInsecureHttp ?? false;
   if (typeof insecure !== "boolean") invalid("allowInsecureHttp", "a boolean", insecure);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 1024)) invalid("maxResponseBytes", "a whole number of bytes from 1024", maxResponseBytes);
+  checkNumber("maxResponseBytes", maxResponseBytes, 1024, Infinity, true);
   return {
     instanceId: instanceId as string,
     token: token as string,
@@ -117,8 +106,7 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
 /** A call's options, checked like the client's. */
 export function resolveCallOptions(options: unknown): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
   if (options === undefined) return { signal: undefined, timeoutMs: undefined };
-  if (typeof options !== "object" || options === null) throw new ZApiError(`The call's options must be an object (known: ${CALL_OPTION_NAMES.join(", ")}), got ${show(options)}`);
-  rejectUnknown(options, CALL_OPTION_NAMES, "this call");
+  rejectUnknown(options, ["signal", "timeoutMs"], "this call");
   const { signal, timeoutMs } = options as { signal?: unknown; timeoutMs?: unknown };
   if (signal !== undefined && !(typeof (signal as AbortSignal).aborted === "boolean" && typeof (signal as AbortSignal).addEventListener === "function")) {
     invalid("signal", "an AbortSignal", signal);
@@ -196,14 +184,21 @@ function resolveRetry(value: unknown): ResolvedOptions["retry"] {
   const defaults = { attempts: value === false ? 1 : 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false };
   if (value === false || value === undefined) return defaults;
   if (typeof value !== "object" || value === null) invalid("retry", "false or an object", value);
-  rejectUnknown(value as object, Object.keys(RETRY_RULES), "retry");
-  const given = Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined));
+  rejectUnknown(value, Object.keys(defaults), "retry");
+  const given = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
   const retry = { ...defaults, ...given };
-  for (const [name, [ok, expected]] of Object.entries(RETRY_RULES)) {
-    const option = retry[name as keyof RetryOptions];
-    if (!ok(option)) invalid(`retry.${name}`, expected, option);
-  }
+  checkNumber("retry.attempts", retry.attempts, 1, Infinity, true);
+  checkNumber("retry.maxRetryAfterMs", retry.maxRetryAfterMs, 0, MAX_TIMER_MS);
+  checkNumber("retry.backoffMs", retry.backoffMs, 0, MAX_TIMER_MS);
+  if (typeof retry.unsafe !== "boolean") invalid("retry.unsafe", "a boolean", retry.unsafe);
   return retry;
+}
+
+/** Refuses anything but a finite number (a safe integer, when `whole`) from `min` to `max`. */
+export function checkNumber(name: string, value: unknown, min: number, max: number, whole = false): void {
+  if (!((whole ? Number.isSafeInteger(value) : Number.isFinite(value)) && (value as number) >= min && (value as number) <= max)) {
+    invalid(name, `a ${whole ? "whole " : ""}number from ${min}${max < Infinity ? ` to ${max}` : ""}`, value);
+  }
 }
 
 /** Throws: `name` must be `expected`, got (the value, shown short). */
@@ -211,8 +206,9 @@ export function invalid(name: string, expected: string, got: unknown): never {
   throw new ZApiError(`\`${name}\` must be ${expected}, got ${show(got)}`);
 }
 
-/** Refuses keys of `object` that are not `known`, naming them and the known ones. */
-export function rejectUnknown(object: object, known: readonly string[], where: string): void {
+/** Refuses anything but an object, and keys of it that are not `known`, naming them and the known ones. */
+export function rejectUnknown(object: unknown, known: readonly string[], where: string): asserts object is object {
+  if (typeof object !== "object" || object === null) throw new ZApiError(`The options of ${where} must be an object (known: ${known.join(", ")}), got ${show(object)}`);
   const unknown = Object.keys(object).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${unknown.map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key)).join(", ")} (known: ${known.join(", ")})`);

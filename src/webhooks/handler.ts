@@ -1,4 +1,4 @@
-import { invalid, rejectUnknown } from "../core/options.js";
+import { checkNumber, invalid, rejectUnknown } from "../core/options.js";
 import { readBody } from "../core/read.js";
 import { ZApiError } from "../errors/zapi-error.js";
 import { parseWebhook, type WebhookEvent } from "./parse.js";
@@ -119,7 +119,6 @@ async function digest(text: string): Promise<Uint8Array> {
 }
 
 function checkOptions(options: WebhookHandlerOptions) {
-  if (typeof options !== "object" || options === null) throw new ZApiError("createWebhookHandler takes an options object");
   rejectUnknown(options, ["secret", "onEvent", "onError", "maxBodyBytes", "dedupeWindowMs"], "createWebhookHandler");
   const { secret, onEvent, onError, maxBodyBytes = DEFAULT_MAX_DELIVERY_BYTES, dedupeWindowMs = DEFAULT_DEDUPE_WINDOW_MS } = options;
   // Never echo the secret: say only what is wrong with it.
@@ -130,7 +129,7 @@ function checkOptions(options: WebhookHandlerOptions) {
   }
   if (typeof onEvent !== "function") invalid("onEvent", "a function", onEvent);
   if (onError !== undefined && typeof onError !== "function") invalid("onError", "a function", onError);
-  if (!(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 1024)) invalid("maxBodyBytes", "a whole number from 1024", maxBodyBytes);
-  if (!(Number.isFinite(dedupeWindowMs) && dedupeWindowMs >= 0)) invalid("dedupeWindowMs", "a number of milliseconds from 0", dedupeWindowMs);
+  checkNumber("maxBodyBytes", maxBodyBytes, 1024, Infinity, true);
+  checkNumber("dedupeWindowMs", dedupeWindowMs, 0, Infinity);
   return { secret, onEvent, onError, maxBodyBytes, dedupeWindowMs };
 }
