@@ -16,7 +16,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
     "hasBody": true,
     "retrySafe": false,
     "input": {
-      "title": "Add participant request",
       "oneOf": [
         {
           "title": "Community form",
@@ -109,7 +108,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
     "hasBody": true,
     "retrySafe": false,
     "input": {
-      "title": "Remove participant request",
       "oneOf": [
         {
           "title": "Community and phones",
@@ -194,7 +192,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
     "hasBody": true,
     "retrySafe": false,
     "input": {
-      "title": "Group and phones",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -244,7 +241,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
     "hasBody": true,
     "retrySafe": false,
     "input": {
-      "title": "Group and phones",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -313,7 +309,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
       "title": "Community list",
       "type": "array",
       "items": {
-        "title": "Community summary",
         "type": "object",
         "properties": {
           "name": {
@@ -366,7 +361,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
         "subGroups": {
           "type": "array",
           "items": {
-            "title": "Community sub-group",
             "type": "object",
             "properties": {
               "name": {
@@ -415,7 +409,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
       "title": "Group chat list",
       "type": "array",
       "items": {
-        "title": "Group chat",
         "type": "object",
         "properties": {
           "isGroup": {
@@ -547,7 +540,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
         "participants": {
           "type": "array",
           "items": {
-            "title": "Group participant",
             "type": "object",
             "properties": {
               "phone": {
@@ -659,7 +651,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
         "participants": {
           "type": "array",
           "items": {
-            "title": "Group participant",
             "type": "object",
             "properties": {
               "phone": {
@@ -751,7 +742,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
       "additionalProperties": false,
       "properties": {
         "groupOrCommunityId": {
-          "title": "Group or community id",
           "oneOf": [
             {
               "type": "string",
@@ -795,7 +785,6 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
     "hasBody": true,
     "retrySafe": false,
     "input": {
-      "title": "Webhook URL request",
       "type": "object",
       "additionalProperties": false,
       "required": [

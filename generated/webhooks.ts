@@ -7,7 +7,6 @@ import type { webhooks } from "./zapi.js";
 
 /** The onMessageReceived delivery, as the spec's webhooks describe it. */
 export const onMessageReceivedSchema: Schema = {
-  "title": "On-message-received delivery",
   "type": "object",
   "additionalProperties": true,
   "properties": {
@@ -121,7 +120,6 @@ export const onMessageReceivedSchema: Schema = {
           "type": "integer"
         },
         "notificationParameters": {
-          "title": "Notification phones",
           "type": "array",
           "items": {
             "type": "string"
@@ -193,7 +191,6 @@ export const onMessageReceivedSchema: Schema = {
           "type": "integer"
         },
         "notificationParameters": {
-          "title": "Notification phones",
           "type": "array",
           "items": {
             "type": "string"

@@ -202,7 +202,8 @@ function describeOperation(path, method, item, operation) {
     hasBody: Boolean(bodySchema),
     retrySafe: method === "get" || retry !== undefined,
     input,
-    result: runtimeSchema(ok, `${name} 200 response`),
+    // The result's own title names it in the error for a 2xx of the wrong shape.
+    result: runtimeSchema(ok, `${name} 200 response`, true),
   };
   return { name, summary: String(operation.summary ?? name).replaceAll("*/", "* /"), descriptor };
 }
@@ -222,15 +223,20 @@ function webhooksModule(spec) {
   return lines.join("\n");
 }
 
-/** Keeps the keywords the validator checks and our extensions, drops prose, refuses anything else.
- * @param {any} schema @param {string} where @returns {any} */
-function runtimeSchema(schema, where) {
+/**
+ * Keeps the keywords the validator checks and our extensions, drops prose, refuses anything
+ * else. A title is kept only where a message shows it: on a oneOf form, which a refusal
+ * names, and (`keepTitle`) on a 200 answer's schema.
+ * @param {any} schema @param {string} where @param {boolean} [keepTitle] @returns {any} */
+function runtimeSchema(schema, where, keepTitle = false) {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) throw new Error(`${where}: not a schema`);
   /** @type {Record<string, unknown>} */
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
     if (DROPPED_ANNOTATIONS.has(key)) continue;
-    if (key === "title") out[key] = value;
+    if (key === "title") {
+      if (keepTitle) out[key] = value;
+    }
     else if (key === "examples") {
       // The first example shows what a value should look like when a pattern refuses it.
       if (schema.pattern !== undefined && Array.isArray(value) && value.length > 0) out["example"] = value[0];
@@ -239,7 +245,7 @@ function runtimeSchema(schema, where) {
     } else if (key.startsWith("x-")) continue;
     else if (key === "properties") {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, runtimeSchema(sub, `${where}/properties/${name}`)]));
-    } else if (key === "oneOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/oneOf/${i}`));
+    } else if (key === "oneOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/oneOf/${i}`, true));
     else if ((key === "items" || key === "not" || key === "additionalProperties") && typeof value === "object") {
       out[key] = runtimeSchema(value, `${where}/${key}`);
     } else if (key === "format") {

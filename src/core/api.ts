@@ -1,10 +1,9 @@
 import createClient, { type Client } from "openapi-fetch";
-import { ZApiNetworkError } from "../errors/network-error.js";
 import { ZApiResponseError } from "../errors/response-error.js";
 import { ZApiError } from "../errors/zapi-error.js";
 import type { CredentialedPaths } from "../types.js";
 import { Deadline } from "./deadline.js";
-import type { Connection } from "./engine.js";
+import { networkError, type Connection } from "./engine.js";
 import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
 import { cut } from "./redact.js";
 
@@ -31,14 +30,14 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
           const outgoing = new Request(request, { redirect: "manual", signal: deadline.signal });
           response = await Promise.race([options.fetch(outgoing), deadline.interrupt()]);
         } catch (error) {
-          throw deadline.stopped() ?? new ZApiNetworkError("The request to Z-API failed", redact.error(error), undefined);
+          throw deadline.stopped() ?? networkError(error, redact);
         }
         const ok = response.status >= 200 && response.status <= 299 && response.type !== "opaqueredirect";
         let body;
         try {
           body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline.interrupt());
         } catch (error) {
-          throw deadline.stopped() ?? new ZApiNetworkError("The request to Z-API failed while reading the answer", redact.error(error), undefined);
+          throw deadline.stopped() ?? networkError(error, redact);
         }
         const status = response.type === "opaqueredirect" ? 0 : response.status;
         if (ok && body.truncated) {

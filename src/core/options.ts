@@ -62,46 +62,35 @@ export interface ResolvedOptions {
 
 // setTimeout turns any longer delay into 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const isMs = (value: unknown) => typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS;
-// Each retry option: its check, and what it must be when the check fails.
-const RETRY_RULES: Record<keyof RetryOptions, [(value: unknown) => boolean, string]> = {
-  attempts: [(value) => Number.isInteger(value) && (value as number) >= 1, "a whole number from 1"],
-  maxRetryAfterMs: [isMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`],
-  backoffMs: [isMs, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`],
-  unsafe: [(value) => typeof value === "boolean", "a boolean"],
-};
-const OPTION_NAMES = ["instanceId", "token", "clientToken", "baseUrl", "allowInsecureHttp", "fetch", "timeoutMs", "maxResponseBytes", "retry"];
-const CALL_OPTION_NAMES = ["signal", "timeoutMs"];
+type Credential = "instanceId" | "token" | "clientToken";
+
+/** The variable an option is read from when it is not passed: `clientToken` → `ZAPI_CLIENT_TOKEN`. */
+const variableOf = (name: string) => `ZAPI_${name.replace(/[A-Z]/g, "_$&").toUpperCase()}`;
 
 /** Checks every option once, at creation, and fills in variables and defaults. */
 export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions {
-  if (typeof options !== "object" || options === null) throw new ZApiError("createZApiClient takes an options object");
-  rejectUnknown(options, OPTION_NAMES, "createZApiClient");
+  rejectUnknown(options, ["instanceId", "token", "clientToken", "baseUrl", "allowInsecureHttp", "fetch", "timeoutMs", "maxResponseBytes", "retry"], "createZApiClient");
   const env = globalThis.process?.env ?? {};
-  const instanceId = credential(options, "instanceId", env, "ZAPI_INSTANCE_ID");
-  const token = credential(options, "token", env, "ZAPI_TOKEN");
-  const missing = [
-    instanceId ? "" : "Missing the instance id: pass `instanceId` to createZApiClient or set ZAPI_INSTANCE_ID.",
-    token ? "" : "Missing the instance token: pass `token` to createZApiClient or set ZAPI_TOKEN.",
-  ].filter(Boolean);
-  if (missing.length > 0) throw new ZApiError(missing.join(" "));
+  const [instanceId, token] = (["instanceId", "token"] as const).map((name) => credential(options, name, env));
+  const missing = (["instanceId", "token"] as const).filter((_, i) => ![instanceId, token][i]);
+  if (missing.length > 0) {
+    throw new ZApiError(`Missing ${missing.map((name) => `\`${name}\``).join(" and ")}: pass ${missing.length > 1 ? "them" : "it"} to createZApiClient or set ${missing.map(variableOf).join(" and ")}`);
+  }
   // URL normalization would drop a "." or ".." path segment and send the call elsewhere.
   if ([instanceId, token].some((value) => value === "." || value === "..")) {
     throw new ZApiError('`instanceId` and `token` cannot be "." or ".."');
   }
-  const clientToken = credential(options, "clientToken", env, "ZAPI_CLIENT_TOKEN");
+  const clientToken = credential(options, "clientToken", env);
   // A header value is bytes: anything but printable ASCII is refused by fetch, or mangled.
   if (clientToken !== undefined && !/^[\x21-\x7e]+$/.test(clientToken)) {
-    throw new ZApiError("`clientToken` must be printable ASCII without spaces; it has another character (not shown: it is a secret)");
+    throw new ZApiError("`clientToken` must be printable ASCII without spaces (not shown: it is a secret)");
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") {
-    throw new ZApiError("No fetch: pass `fetch` to createZApiClient on a runtime without a global fetch");
-  }
+  if (typeof fetchImpl !== "function") invalid("fetch", "a function (needed where there is no global fetch)", fetchImpl);
   const insecure = options.allowInsecureHttp ?? false;
   if (typeof insecure !== "boolean") invalid("allowInsecureHttp", "a boolean", insecure);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes >= 1024)) invalid("maxResponseBytes", "a whole number of bytes from 1024", maxResponseBytes);
+  checkNumber("maxResponseBytes", maxResponseBytes, 1024, Infinity, true);
   return {
     instanceId: instanceId as string,
     token: token as string,
@@ -117,8 +106,7 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
 /** A call's options, checked like the client's. */
 export function resolveCallOptions(options: unknown): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
   if (options === undefined) return { signal: undefined, timeoutMs: undefined };
-  if (typeof options !== "object" || options === null) throw new ZApiError(`The call's options must be an object (known: ${CALL_OPTION_NAMES.join(", ")}), got ${show(options)}`);
-  rejectUnknown(options, CALL_OPTION_NAMES, "this call");
+  rejectUnknown(options, ["signal", "timeoutMs"], "this call");
   const { signal, timeoutMs } = options as { signal?: unknown; timeoutMs?: unknown };
   if (signal !== undefined && !(typeof (signal as AbortSignal).aborted === "boolean" && typeof (signal as AbortSignal).addEventListener === "function")) {
     invalid("signal", "an AbortSignal", signal);
@@ -136,23 +124,26 @@ export function resolveTimeout(value: unknown, name: string): number | undefined
 
 // The option, else its variable (an empty variable counts as unset). Secrets are kept as
 // people store them: surrounding whitespace (a file's trailing newline) is trimmed, so the
-// form sent is the form the redactor knows; a control character inside is refused.
-function credential(options: ZApiClientOptions, name: "instanceId" | "token" | "clientToken", env: Record<string, string | undefined>, variable: string) {
-  const value: unknown = options[name];
-  const source = value === undefined ? variable : `\`${name}\``;
-  if (value === undefined && !env[variable]) return undefined;
-  const raw = value ?? env[variable];
+// form sent is the form the redactor knows; a control character inside is refused, and so
+// is half a surrogate pair (encodeURIComponent would throw a bare URIError on it).
+function credential(options: ZApiClientOptions, name: Credential, env: Record<string, string | undefined>): string | undefined {
+  const variable = variableOf(name);
+  const given: unknown = options[name];
+  const source = given === undefined ? variable : `\`${name}\``;
+  if (given === undefined && !env[variable]) return undefined;
+  const value = given ?? env[variable];
   // Never echo a secret, not even a malformed one: say only what kind of value it was.
-  if (typeof raw !== "string") throw new ZApiError(`${source} must be a non-empty string, got ${typeof raw}`);
-  const trimmed = raw.trim();
-  if (trimmed === "") throw new ZApiError(`${source} must be a non-empty string, got ${raw === "" ? "an empty string" : "only whitespace"}`);
-  // Half a surrogate pair too: encodeURIComponent would throw a bare URIError on it at creation.
-  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(trimmed);
-  if (control) {
-    const unit = control[0].charCodeAt(0);
-    const what = unit >= 0xd800 && unit <= 0xdfff ? "half a surrogate pair" : "a control character";
-    const code = unit.toString(16).toUpperCase().padStart(4, "0");
-    throw new ZApiError(`${source} has ${what} (U+${code}) at position ${control.index + 1}${name === "instanceId" ? "" : "; its value is not shown, it is a secret"}`);
+  if (typeof value !== "string") throw new ZApiError(`${source} must be a non-empty string, got ${typeof value}`);
+  const trimmed = value.trim();
+  if (trimmed === "") throw new ZApiError(`${source} must be a non-empty string, got ${value === "" ? "an empty string" : "only whitespace"}`);
+  // By code point (the u flag): a whole surrogate pair is a character, a lone half is Cs.
+  const bad = /[\p{Cc}\p{Cs}\u2028\u2029]/u.exec(trimmed);
+  if (bad) {
+    const unit = bad[0].charCodeAt(0);
+    const what = (unit & 0xf800) === 0xd800 ? "half a surrogate pair" : "a control character";
+    throw new ZApiError(
+      `${source} has ${what} (U+${unit.toString(16).toUpperCase().padStart(4, "0")}) at position ${bad.index + 1}${name === "instanceId" ? "" : " (its value is not shown: it is a secret)"}`,
+    );
   }
   return trimmed;
 }
@@ -165,21 +156,22 @@ function resolveBaseUrl(value: unknown, fromVariable: string | undefined, allowI
   try {
     url = new URL(raw);
   } catch {}
-  // What is shown of a refused URL never includes user info, a query or a fragment: they may hold secrets.
-  const shown = url ? `"${url.protocol}//${url.host}${url.pathname}"` : "a string that is not an absolute URL";
-  // A string that does not parse is shown only when it cannot hold user info, a query or a fragment.
-  const unparsed = /[@?#]/.test(raw) ? "a string that is not an absolute URL (not shown: it has an @, ? or #, which may hold a secret)" : show(raw);
-  if (!url || !/^https?:$/.test(url.protocol)) throw new ZApiError(`${source} must be an absolute http(s) URL, got ${url ? shown : unparsed}`);
-  if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
-    throw new ZApiError(`${source} must not carry user info (user:password@), got ${shown} with it removed: Z-API takes its credentials as token and clientToken`);
-  }
-  if (raw.includes("?") || raw.includes("#")) {
-    throw new ZApiError(`${source} must not contain "?" or "#" (the client appends /instances/… to it), got ${shown} and a query or fragment`);
-  }
+  // What is shown of a URL never includes user info, a query or a fragment: they may hold
+  // secrets. A string that does not parse is shown only when it cannot hold them.
+  const shown = url
+    ? `"${url.protocol}//${url.host}${url.pathname}"`
+    : /[@?#]/.test(raw)
+      ? "a string that is not a URL (not shown: its @, ? or # may hold a secret)"
+      : show(raw);
+  const refuse = (message: string) => {
+    throw new ZApiError(`${source} ${message}`);
+  };
+  if (!url || !/^https?:$/.test(url.protocol)) refuse(`must be an absolute http(s) URL, got ${shown}`);
+  url = url as URL;
+  if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) refuse(`must not carry user info (user:password@; Z-API's credentials are token and clientToken), got ${shown} without it`);
+  if (/[?#]/.test(raw)) refuse(`must not contain "?" or "#" (the client appends /instances/… to it), got ${shown} and a query or fragment`);
   if (url.protocol === "http:" && !allowInsecureHttp && !isLoopback(url.hostname)) {
-    throw new ZApiError(
-      `${source} is http:// on ${url.hostname}, which is not loopback: the token and Client-Token would cross the network in clear text. Use https://, or pass allowInsecureHttp: true if you must.`,
-    );
+    refuse(`is http:// on ${url.hostname}, which is not loopback: the token and Client-Token would cross the network in clear text. Use https://, or pass allowInsecureHttp: true`);
   }
   return url.href.replace(/\/+$/, "");
 }
@@ -189,26 +181,34 @@ function isLoopback(hostname: string): boolean {
 }
 
 function resolveRetry(value: unknown): ResolvedOptions["retry"] {
-  const defaults = { attempts: 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false };
-  if (value === false) return { ...defaults, attempts: 1 };
-  if (value === undefined) return defaults;
+  const defaults = { attempts: value === false ? 1 : 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false };
+  if (value === false || value === undefined) return defaults;
   if (typeof value !== "object" || value === null) invalid("retry", "false or an object", value);
-  rejectUnknown(value as object, Object.keys(RETRY_RULES), "retry");
-  const given = Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined));
+  rejectUnknown(value, Object.keys(defaults), "retry");
+  const given = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
   const retry = { ...defaults, ...given };
-  for (const [name, [ok, expected]] of Object.entries(RETRY_RULES)) {
-    const option = retry[name as keyof RetryOptions];
-    if (!ok(option)) invalid(`retry.${name}`, expected, option);
-  }
+  checkNumber("retry.attempts", retry.attempts, 1, Infinity, true);
+  checkNumber("retry.maxRetryAfterMs", retry.maxRetryAfterMs, 0, MAX_TIMER_MS);
+  checkNumber("retry.backoffMs", retry.backoffMs, 0, MAX_TIMER_MS);
+  if (typeof retry.unsafe !== "boolean") invalid("retry.unsafe", "a boolean", retry.unsafe);
   return retry;
 }
 
-function invalid(name: string, expected: string, got: unknown): never {
+/** Refuses anything but a finite number (a safe integer, when `whole`) from `min` to `max`. */
+export function checkNumber(name: string, value: unknown, min: number, max: number, whole = false): void {
+  if (!((whole ? Number.isSafeInteger(value) : Number.isFinite(value)) && (value as number) >= min && (value as number) <= max)) {
+    invalid(name, `a ${whole ? "whole " : ""}number from ${min}${max < Infinity ? ` to ${max}` : ""}`, value);
+  }
+}
+
+/** Throws: `name` must be `expected`, got (the value, shown short). */
+export function invalid(name: string, expected: string, got: unknown): never {
   throw new ZApiError(`\`${name}\` must be ${expected}, got ${show(got)}`);
 }
 
-/** Refuses keys of `object` that are not `known`, naming them and the known ones. */
-export function rejectUnknown(object: object, known: readonly string[], where: string): void {
+/** Refuses anything but an object, and keys of it that are not `known`, naming them and the known ones. */
+export function rejectUnknown(object: unknown, known: readonly string[], where: string): asserts object is object {
+  if (typeof object !== "object" || object === null) throw new ZApiError(`The options of ${where} must be an object (known: ${known.join(", ")}), got ${show(object)}`);
   const unknown = Object.keys(object).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${unknown.map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key)).join(", ")} (known: ${known.join(", ")})`);

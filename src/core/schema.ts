@@ -5,6 +5,7 @@
 export type JsonType = "object" | "array" | "string" | "boolean" | "number" | "integer" | "null";
 
 export interface Schema {
+  /** Kept by the generator only where a message shows it: a oneOf form's, a 200 answer's. */
   readonly title?: string;
   readonly type?: JsonType | readonly JsonType[];
   readonly properties?: { readonly [name: string]: Schema };

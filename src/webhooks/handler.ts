@@ -1,4 +1,4 @@
-import { rejectUnknown } from "../core/options.js";
+import { checkNumber, invalid, rejectUnknown } from "../core/options.js";
 import { readBody } from "../core/read.js";
 import { ZApiError } from "../errors/zapi-error.js";
 import { parseWebhook, type WebhookEvent } from "./parse.js";
@@ -31,7 +31,9 @@ export interface WebhookHandlerOptions {
 
 // Fixed answers: no body or header ever carries the secret or anything of the delivery.
 const answer = (status: number, text: string, headers: Record<string, string> = {}) =>
-  new Response(status === 204 ? null : text, { status, headers: status === 204 ? headers : { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+  new Response(text, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+/** 204 once `onEvent` resolved, 500 if it threw. */
+const delivered = (ok: boolean) => (ok ? new Response(null, { status: 204 }) : answer(500, "onEvent failed"));
 
 /**
  * A standard `(request: Request) => Promise<Response>` that receives Z-API's
@@ -49,10 +51,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     try {
       if (request.method !== "POST") return answer(405, "Method Not Allowed: deliveries are POSTed", { Allow: "POST" });
       if (!(await hasSecret(request, expected))) return answer(401, "Unauthorized");
-      const declared = Number(request.headers.get("content-length") ?? "0");
-      if (declared > maxBodyBytes) return answer(413, `Payload Too Large: at most ${maxBodyBytes} bytes`);
-      const body = await readBody(request, maxBodyBytes, undefined);
-      if (body.truncated) return answer(413, `Payload Too Large: at most ${maxBodyBytes} bytes`);
+      // A declared length over the limit is refused unread; a body that exceeds it, once read that far.
+      const tooLarge = Number(request.headers.get("content-length") ?? "0") > maxBodyBytes;
+      const body = tooLarge ? undefined : await readBody(request, maxBodyBytes, undefined);
+      if (!body || body.truncated) return answer(413, `Payload Too Large: at most ${maxBodyBytes} bytes`);
       let event: WebhookEvent;
       try {
         event = parseWebhook(JSON.parse(body.text));
@@ -60,18 +62,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
         return answer(400, "Bad Request: the body is not a valid on-message-received delivery");
       }
       const id = (event as { messageId?: unknown }).messageId;
-      if (typeof id !== "string" || id === "") return (await deliver(event)) ? answer(204, "") : answer(500, "onEvent failed");
+      if (typeof id !== "string" || id === "") return delivered(await deliver(event));
       const now = Date.now();
       forgetExpired(seen, now);
       const earlier = seen.get(id);
-      if (earlier) return (await earlier.done) ? answer(204, "") : answer(500, "onEvent failed");
+      if (earlier) return delivered(await earlier.done);
       const done = deliver(event);
       seen.set(id, { done, until: now + dedupeWindowMs });
       if (seen.size > DEDUPE_CAPACITY) seen.delete(seen.keys().next().value as string);
-      const delivered = await done;
+      const ok = await done;
       // A failed delivery is forgotten, so the sender's retry reaches onEvent again.
-      if (!delivered && seen.get(id)?.done === done) seen.delete(id);
-      return delivered ? answer(204, "") : answer(500, "onEvent failed");
+      if (!ok && seen.get(id)?.done === done) seen.delete(id);
+      return delivered(ok);
     } catch {
       return answer(500, "Internal Server Error");
     }
@@ -117,7 +119,6 @@ async function digest(text: string): Promise<Uint8Array> {
 }
 
 function checkOptions(options: WebhookHandlerOptions) {
-  if (typeof options !== "object" || options === null) throw new ZApiError("createWebhookHandler takes an options object");
   rejectUnknown(options, ["secret", "onEvent", "onError", "maxBodyBytes", "dedupeWindowMs"], "createWebhookHandler");
   const { secret, onEvent, onError, maxBodyBytes = DEFAULT_MAX_DELIVERY_BYTES, dedupeWindowMs = DEFAULT_DEDUPE_WINDOW_MS } = options;
   // Never echo the secret: say only what is wrong with it.
@@ -126,9 +127,9 @@ function checkOptions(options: WebhookHandlerOptions) {
       `\`secret\` must be a string of at least ${MIN_SECRET_LENGTH} URL-safe characters (A-Z a-z 0-9 . _ ~ -), so it survives a URL unchanged; ${typeof secret === "string" ? `got ${secret.length} characters, not shown` : `got ${typeof secret}`}`,
     );
   }
-  if (typeof onEvent !== "function") throw new ZApiError("`onEvent` must be a function");
-  if (onError !== undefined && typeof onError !== "function") throw new ZApiError("`onError` must be a function");
-  if (!(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 1024)) throw new ZApiError(`\`maxBodyBytes\` must be a whole number from 1024, got ${String(maxBodyBytes)}`);
-  if (!(Number.isFinite(dedupeWindowMs) && dedupeWindowMs >= 0)) throw new ZApiError(`\`dedupeWindowMs\` must be a number of milliseconds from 0, got ${String(dedupeWindowMs)}`);
+  if (typeof onEvent !== "function") invalid("onEvent", "a function", onEvent);
+  if (onError !== undefined && typeof onError !== "function") invalid("onError", "a function", onError);
+  checkNumber("maxBodyBytes", maxBodyBytes, 1024, Infinity, true);
+  checkNumber("dedupeWindowMs", dedupeWindowMs, 0, Infinity);
   return { secret, onEvent, onError, maxBodyBytes, dedupeWindowMs };
 }
