@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, run } from "../helpers/project.js";
 
 // A copy of what generation reads and writes, so nothing here touches the real project.
@@ -17,22 +17,15 @@ describe("npm run generate", () => {
   // That generation is byte-for-byte deterministic and that generated/ matches the spec is
   // what `npm run generate:check` proves at the start of every `npm test`, on the project
   // itself. Here: that the check catches a stale file and names it.
-  it("generate:check fails and names the stale file when the spec changed but generated/ did not", async () => {
+  it("generate:check fails and names the stale file, and only it, when the spec changed but generated/ did not", async () => {
     const original = readFileSync(join(copy, "spec/zapi.yaml"), "utf8");
-    // Two copies, checked side by side: one edit the types do not carry, one they do.
-    const second = mkdtempSync(join(tmpdir(), "zapi-generate-test-"));
-    onTestFinished(() => rmSync(second, { recursive: true, force: true }));
-    for (const entry of ["spec", "generated", "redocly.yaml", "package.json"]) cpSync(join(copy, entry), join(second, entry), { recursive: true });
+    // An edit that only the run-time schemas carry (the types have no maxLength): the check
+    // compares every generated file on its own, so it must name operations.ts and no other.
     writeFileSync(join(copy, "spec/zapi.yaml"), original.replace("maxLength: 15", "maxLength: 16"));
-    writeFileSync(join(second, "spec/zapi.yaml"), original.replace("summary: Add participants to a community or group", "summary: Add people"));
-    const check = (root: string) => run(process.execPath, ["scripts/generate.mjs", "--root", root, "--check"]);
-    const [stale, staleTypes] = await Promise.all([check(copy), check(second)]);
+    const stale = await run(process.execPath, ["scripts/generate.mjs", "--root", copy, "--check"]);
     expect(stale.code).toBe(1);
-    // The types do not carry maxLength, so only the run-time schemas are stale.
     expect(stale.stderr).toContain("generated/operations.ts is stale");
-    expect(stale.stderr).not.toContain("generated/zapi.ts");
-    expect(staleTypes.code).toBe(1);
-    expect(staleTypes.stderr).toContain("generated/zapi.ts is stale");
+    for (const file of ["zapi.ts", "webhooks.ts", "version.ts"]) expect(stale.stderr).not.toContain(`generated/${file}`);
   });
 
   it("has exactly the files the README lists", () => {
