@@ -57,15 +57,25 @@ async function generate(projectDir) {
   mkdirSync(join(projectDir, "generated"), { recursive: true });
   const bundlePath = join(mkdtempSync(join(tmpdir(), "zapi-bundle-")), "bundle.json");
   try {
-    // Two independent tools, each mostly start-up time: run them side by side.
-    await Promise.all([
-      run(bin("openapi-typescript"), [], projectDir),
-      run(bin("redocly"), ["bundle", API_NAME, "--dereferenced", "--ext", "json", "-o", bundlePath], projectDir),
-    ]);
-    const spec = JSON.parse(readFileSync(bundlePath, "utf8"));
+    // Two independent tools, each mostly start-up time: run them side by side. A spec our
+    // own output refuses stops openapi-typescript too, instead of waiting for it.
+    const types = new AbortController();
+    const typesWritten = run(bin("openapi-typescript"), [], projectDir, types.signal);
+    typesWritten.catch(() => {});
+    /** @type {string[]} */
+    let modules;
+    try {
+      await run(bin("redocly"), ["bundle", API_NAME, "--dereferenced", "--ext", "json", "-o", bundlePath], projectDir);
+      const spec = JSON.parse(readFileSync(bundlePath, "utf8"));
+      modules = [operationsModule(spec), webhooksModule(spec)];
+    } catch (error) {
+      types.abort();
+      throw error;
+    }
+    await typesWritten;
     const { version } = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8"));
-    writeFileSync(join(projectDir, "generated", "operations.ts"), operationsModule(spec));
-    writeFileSync(join(projectDir, "generated", "webhooks.ts"), webhooksModule(spec));
+    writeFileSync(join(projectDir, "generated", "operations.ts"), modules[0] ?? "");
+    writeFileSync(join(projectDir, "generated", "webhooks.ts"), modules[1] ?? "");
     writeFileSync(join(projectDir, "generated", "version.ts"), `${HEADER}\n/** This package's version, as package.json gives it. */\nexport const VERSION = ${JSON.stringify(version)};\n`);
   } finally {
     rmSync(join(bundlePath, ".."), { recursive: true, force: true });
@@ -260,12 +270,13 @@ function runtimeSchema(schema, where, keepTitle = false) {
   return out;
 }
 
-/** @param {string} file @param {string[]} args @param {string} cwd */
-async function run(file, args, cwd) {
+/** @param {string} file @param {string[]} args @param {string} cwd @param {AbortSignal | undefined} signal */
+async function run(file, args, cwd, signal = undefined) {
   try {
-    await promisify(execFile)(file, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+    await promisify(execFile)(file, args, { cwd, maxBuffer: 64 * 1024 * 1024, signal });
   } catch (error) {
     const e = /** @type {any} */ (error);
+    if (signal?.aborted) throw error;
     process.stderr.write(e.stdout ?? "");
     process.stderr.write(e.stderr ?? "");
     throw new Error(`${file} ${args.join(" ")} failed in ${cwd}`);
