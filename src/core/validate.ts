@@ -33,14 +33,15 @@ function report(sink: Sink, path: string, message: string, value?: unknown, hasV
 }
 
 // `key` is escaped and appended to `parent` only when a problem is reported, so checking a long list
-// builds no path strings (and no closures: this runs once per item). Recursion follows the schema,
+// builds no path strings (and no closures: this runs once per item, and a closure that
+// captured `value` would make every call allocate a context for it, 40 bytes a phone). Recursion follows the schema,
 // which is a finite tree, never the value alone: no value can make it overflow the stack.
 function check(schema: Schema, value: unknown, parent: string, key: string | number | undefined, sink: Sink): void {
   if (schema.oneOf) checkOneOf(schema.oneOf, value, pointer(parent, key), sink);
   if (schema.not && matches(schema.not, value)) report(sink, pointer(parent, key), "is not allowed here", value);
   if (sink.total >= sink.stop) return;
   const { type } = schema;
-  if (type !== undefined && !(typeof type === "string" ? isType(type, value) : type.some((t) => isType(t, value)))) {
+  if (type !== undefined && !(typeof type === "string" ? isType(type, value) : isAnyType(type, value))) {
     const names = (typeof type === "string" ? [type] : type).map((t) => `${/^[aeiou]/.test(t) ? "an" : "a"} ${t}`);
     return report(sink, pointer(parent, key), `must be ${names.join(" or ")}`, value);
   }
@@ -58,7 +59,7 @@ function check(schema: Schema, value: unknown, parent: string, key: string | num
       report(sink, pointer(parent, key), `must have at most ${maxLength} characters`, value);
     }
     if (schema.format === "uri" && !isUri(value)) report(sink, pointer(parent, key), "must be an absolute URI", value);
-    if (pattern !== undefined && !compiled(pattern).test(value)) {
+    if (pattern !== undefined && !compiled(pattern)(value)) {
       const like = schema.example === undefined ? "" : `look like ${JSON.stringify(schema.example)} (`;
       report(sink, pointer(parent, key), `must ${like}match the pattern ${pattern}${like ? ")" : ""}`, value);
     }
@@ -176,6 +177,11 @@ function isType(type: JsonType, value: unknown): boolean {
   return typeOf(value) === type;
 }
 
+function isAnyType(types: readonly JsonType[], value: unknown): boolean {
+  for (const type of types) if (isType(type, value)) return true;
+  return false;
+}
+
 function typeOf(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
@@ -186,11 +192,56 @@ function codePoints(text: string): number {
   return count;
 }
 
-const patterns = new Map<string, RegExp>();
-function compiled(pattern: string): RegExp {
-  let regex = patterns.get(pattern);
-  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern, "u")));
-  return regex;
+/** A compiled `pattern`: whether a string matches it. */
+export type Matcher = (value: string) => boolean;
+
+const patterns = new Map<string, Matcher>();
+function compiled(pattern: string): Matcher {
+  let matcher = patterns.get(pattern);
+  if (!matcher) patterns.set(pattern, (matcher = compilePattern(pattern)));
+  return matcher;
+}
+
+// `^[0-9]+$`: a class of ASCII letters and digits (single ones or ranges), `+` or `*`,
+// anchored at both ends.
+const SIMPLE_PATTERN = /^\^\[((?:[0-9A-Za-z](?:-[0-9A-Za-z])?)+)\]([+*])\$$/;
+
+/**
+ * The spec's `pattern` as a test. An anchored class of ASCII letters and digits repeated
+ * (`^[0-9]+$`, the phones') becomes a loop over char codes: `RegExp.test` allocated about
+ * 60 bytes a string, 0.6 MB for 10,000 phones. It answers exactly as the RegExp does
+ * (test/core/validate.test.ts compares them): a code unit outside ASCII, a surrogate
+ * included, is in no such class, and no such class is case-blind. Anything else is the
+ * RegExp itself, with the u flag, as JSON Schema asks.
+ */
+export function compilePattern(pattern: string): Matcher {
+  const simple = SIMPLE_PATTERN.exec(pattern);
+  if (!simple) return viaRegExp(pattern);
+  const [, body = "", quantifier] = simple;
+  const allowed = new Uint8Array(128);
+  for (let i = 0; i < body.length; ) {
+    const from = body.charCodeAt(i);
+    const to = body[i + 1] === "-" ? body.charCodeAt(i + 2) : from;
+    // A reversed range is a SyntaxError for the RegExp: so it stays one.
+    if (to < from) return viaRegExp(pattern);
+    allowed.fill(1, from, to + 1);
+    i += to === from && body[i + 1] !== "-" ? 1 : 3;
+  }
+  const empty = quantifier === "*";
+  return (value) => {
+    const length = value.length;
+    if (length === 0) return empty;
+    for (let i = 0; i < length; i++) {
+      const unit = value.charCodeAt(i);
+      if (unit >= 128 || allowed[unit] === 0) return false;
+    }
+    return true;
+  };
+}
+
+function viaRegExp(pattern: string): Matcher {
+  const regex = new RegExp(pattern, "u");
+  return (value) => regex.test(value);
 }
 
 // JSON equality for objects: the same JSON once keys are sorted. Depth-capped: deeper

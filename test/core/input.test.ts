@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { operations } from "../../generated/operations.js";
 import { normalizePhone } from "../../src/core/input.js";
@@ -125,5 +126,34 @@ describe("bad bodies are refused with every problem, where and what", () => {
     const error = await rejection(client.addParticipant({ ...seed, phones: [] }));
     expect(error).toBeInstanceOf(ZApiValidationError);
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe("normalizePhone removes what the regex it replaced removed", () => {
+  const DECORATION = /^[\s().-]*\+|[\s().-]+/g;
+  const byRegex = (phone: string) => phone.replace(DECORATION, "");
+
+  it("on every code unit, alone, around digits and after a +", () => {
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      const c = String.fromCharCode(unit);
+      for (const phone of [c, `5${c}5`, `${c}+55`, `+${c}55`, `${c}${c}+5${c}`]) {
+        if (normalizePhone(phone) !== byRegex(phone)) expect([unit, normalizePhone(phone)]).toEqual([unit, byRegex(phone)]);
+      }
+    }
+  });
+
+  it("on random strings of digits, decorations, pluses and anything else", () => {
+    const unit = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(..."0123456789") },
+      { weight: 4, arbitrary: fc.constantFrom(..." ()-.+\t\n\u00a0\u2028\u3000\ufeff") },
+      { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 1 }) },
+    );
+    const phone = fc.oneof(fc.array(unit, { maxLength: 24 }), fc.array(unit, { minLength: 60, maxLength: 3000 })).map((parts) => parts.join(""));
+    fc.assert(fc.property(phone, (written) => normalizePhone(written) === byRegex(written)), { numRuns: 3000 });
+  });
+
+  it("returns the very string when nothing is removed", () => {
+    const written = "55a44";
+    expect(normalizePhone(written)).toBe(written);
   });
 });
