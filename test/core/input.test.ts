@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { operations } from "../../generated/operations.js";
-import { normalizePhone } from "../../src/core/input.js";
+import { dropRepeats, hash, normalizePhone } from "../../src/core/input.js";
 import { createRedactor } from "../../src/core/redact.js";
 import { prepareRequest } from "../../src/core/request.js";
 import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "../../src/index.js";
@@ -155,5 +155,45 @@ describe("normalizePhone removes what the regex it replaced removed", () => {
   it("returns the very string when nothing is removed", () => {
     const written = "55a44";
     expect(normalizePhone(written)).toBe(written);
+  });
+});
+
+describe("dropRepeats keeps the first of each repeated string, in order", () => {
+  const reference = (array: unknown[]) => {
+    const seen = new Set<string>();
+    return array.filter((item) => typeof item !== "string" || (!seen.has(item) && (seen.add(item), true)));
+  };
+  const item = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom("5544999999999", "5544888888888", "1", "", "a", "\ud83d") },
+    { weight: 6, arbitrary: fc.string({ maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.constantFrom(1, null, undefined, true, ["1"], { a: 1 }) },
+  );
+
+  it("on short and long random lists (pairwise, then hashed)", () => {
+    const list = fc.oneof(fc.array(item, { maxLength: 32 }), fc.array(item, { minLength: 33, maxLength: 2000 }));
+    fc.assert(
+      fc.property(list, (array) => {
+        const expected = reference(array);
+        dropRepeats([array]);
+        expect(array).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("10,000 distinct phones, and the same twice over", () => {
+    const phones = Array.from({ length: 10_000 }, (_, i) => `55449${10_000_000 + i}`);
+    const twice = [...phones, ...phones];
+    dropRepeats([twice]);
+    expect(twice).toEqual(phones);
+  });
+
+  it("strings made to collide in its table: still right, through the sorted index", () => {
+    // 40 items make a 64-slot table; all of them in slot 0 probe 780 times, past the 640 allowed.
+    const colliding: string[] = [];
+    for (let i = 0; colliding.length < 40; i++) if ((hash(String(i)) & 63) === 0) colliding.push(String(i));
+    const array = [...colliding, colliding[3], ...colliding.slice(0, 5)];
+    dropRepeats([array]);
+    expect(array).toEqual(colliding);
   });
 });
