@@ -5,19 +5,30 @@ import { ZApiError } from "../errors/zapi-error.js";
 /**
  * When one attempt must end: its timeout, or the caller's abort. Its `signal` goes to
  * `fetch`, aborted with our own error as the reason, so the error thrown says which.
+ *
+ * Deadlines of the same length share one timer: they end in the order they start, so they
+ * queue, and the timer is armed for the first. A setTimeout and a clearTimeout a call cost
+ * more than the rest of the deadline; a shared timer is left armed, unreferenced, when its
+ * queue empties, and referenced again by the next call.
  */
 export class Deadline {
   private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
   private readonly caller: AbortSignal | undefined;
   private readonly onAbort: (() => void) | undefined;
   private rejection: Promise<never> | undefined;
+  /** Rejects the {@link race} under way. */
+  private stop: ((reason: unknown) => void) | undefined = undefined;
+  // Its place in the queue of its length, while it runs.
+  queue: Queue | undefined = undefined;
+  endsAt = 0;
+  previous: Deadline | undefined = undefined;
+  next: Deadline | undefined = undefined;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined) {
-    this.timer = Number.isFinite(timeoutMs) ? setTimeout(abortForTimeout, timeoutMs, this.controller, timeoutMs) : undefined;
+    if (Number.isFinite(timeoutMs)) enqueue(this, timeoutMs);
     if (caller) {
       this.caller = caller;
-      this.onAbort = () => this.controller.abort(new ZApiAbortError(caller.reason));
+      this.onAbort = () => this.end(new ZApiAbortError(caller.reason));
       if (caller.aborted) this.onAbort();
       else caller.addEventListener("abort", this.onAbort, { once: true });
     }
@@ -25,6 +36,28 @@ export class Deadline {
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /** Aborts the signal with `reason`, and rejects the race under way with it. */
+  end(reason: ZApiError): void {
+    this.controller.abort(reason);
+    this.stop?.(this.controller.signal.reason);
+  }
+
+  /**
+   * `work`, unless the attempt is stopped first: then its error, although `work` (a fetch
+   * or a body read that ignores the signal) may never settle. One race at a time.
+   */
+  race<T>(work: T | PromiseLike<T>): Promise<T> {
+    const { signal } = this.controller;
+    if (signal.aborted) {
+      Promise.resolve(work).catch(ignore);
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.stop = reject;
+      Promise.resolve(work).then(resolve, reject);
+    });
   }
 
   /**
@@ -37,7 +70,7 @@ export class Deadline {
     this.rejection = signal.aborted
       ? Promise.reject(signal.reason)
       : new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
-    this.rejection.catch(() => {});
+    this.rejection.catch(ignore);
     return this.rejection;
   }
 
@@ -47,13 +80,86 @@ export class Deadline {
     return signal.aborted && signal.reason instanceof ZApiError ? signal.reason : undefined;
   }
 
-  /** Clears the timer and stops following the caller's signal. */
+  /** Leaves its timer's queue and stops following the caller's signal. */
   dispose(): void {
-    clearTimeout(this.timer);
+    this.stop = undefined;
+    if (this.queue) dequeue(this);
     if (this.onAbort) this.caller?.removeEventListener("abort", this.onAbort);
   }
 }
 
-function abortForTimeout(controller: AbortController, timeoutMs: number): void {
-  controller.abort(new ZApiTimeoutError(timeoutMs));
+function ignore(): void {}
+
+/** The running deadlines of one length, first to end first, and the timer of the first. */
+interface Queue {
+  readonly ms: number;
+  first: Deadline | undefined;
+  last: Deadline | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const queues = new Map<number, Queue>();
+/** Emptied queues kept, their timers unreferenced, for the next call of the same length. */
+const MAX_IDLE_QUEUES = 8;
+
+function enqueue(deadline: Deadline, ms: number): void {
+  let queue = queues.get(ms);
+  if (!queue) queues.set(ms, (queue = { ms, first: undefined, last: undefined, timer: undefined }));
+  deadline.endsAt = performance.now() + ms;
+  deadline.queue = queue;
+  if (queue.last) {
+    queue.last.next = deadline;
+    deadline.previous = queue.last;
+    queue.last = deadline;
+    return;
+  }
+  queue.first = queue.last = deadline;
+  // An idle timer fires at or before this deadline's end (its own ended earlier): it then re-arms.
+  const { timer } = queue;
+  if (timer === undefined) queue.timer = setTimeout(fire, ms, queue);
+  else ref(timer, true);
+}
+
+function dequeue(deadline: Deadline): void {
+  const queue = deadline.queue!;
+  const { previous, next } = deadline;
+  if (previous) previous.next = next;
+  else queue.first = next;
+  if (next) next.previous = previous;
+  else queue.last = previous;
+  deadline.queue = deadline.previous = deadline.next = undefined;
+  if (queue.first) return;
+  // Idle: its timer must not hold the process open; it is kept for the next call if it can be.
+  if (queue.timer !== undefined && !(queues.size <= MAX_IDLE_QUEUES && ref(queue.timer, false))) {
+    clearTimeout(queue.timer);
+    queue.timer = undefined;
+    queues.delete(queue.ms);
+  }
+}
+
+/** (Un)references a Node.js timer; false where timers are plain numbers. */
+function ref(timer: ReturnType<typeof setTimeout>, on: boolean): boolean {
+  const handle = timer as { ref?: () => void; unref?: () => void };
+  if (typeof handle.unref !== "function" || typeof handle.ref !== "function") return false;
+  if (on) handle.ref();
+  else handle.unref();
+  return true;
+}
+
+function fire(queue: Queue): void {
+  queue.timer = undefined;
+  // Timers count whole milliseconds: one that fires within 1 ms of an end has reached it.
+  const now = performance.now() + 1;
+  let first = queue.first;
+  while (first && first.endsAt <= now) {
+    // end() runs the caller's code (abort listeners): the deadline leaves the queue first.
+    dequeue(first);
+    first.end(new ZApiTimeoutError(queue.ms));
+    first = queue.first;
+  }
+  if (first) {
+    if (queue.timer === undefined) queue.timer = setTimeout(fire, Math.max(1, Math.ceil(first.endsAt - performance.now())), queue);
+  } else if (queue.timer === undefined && queues.get(queue.ms) === queue) {
+    queues.delete(queue.ms);
+  }
 }

@@ -9,6 +9,13 @@ export interface Body {
   readonly truncated: boolean;
 }
 
+/** What ends a read early: a promise that rejects, one made on demand, or a racer (a Deadline). */
+export type Interrupt = Promise<never> | (() => Promise<never>) | { race<T>(work: T | PromiseLike<T>): Promise<T> };
+
+const EMPTY: Body = { text: "", truncated: false };
+// Stateless between calls without { stream: true }: one serves every body.
+const decoder = new TextDecoder();
+
 /**
  * Reads at most `limit` bytes of the body, as the stream gives them: after any
  * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` (or what it
@@ -18,7 +25,7 @@ export interface Body {
 export async function readBody(
   message: { readonly body: ReadableStream<Uint8Array> | null; readonly headers?: Headers; text?(): Promise<string> },
   limit: number,
-  interrupt: Promise<never> | (() => Promise<never>) | undefined,
+  interrupt: Interrupt | undefined,
   trustLength = false,
 ): Promise<Body> {
   // The runtime's own fetch stops at Content-Length; without Content-Encoding that is the size.
@@ -28,36 +35,50 @@ export async function readBody(
   }
   const stream = message.body;
   const stop = typeof interrupt === "function" ? interrupt() : interrupt;
-  if (!stream) return { text: "", truncated: false };
+  if (!stream) return EMPTY;
+  const race = stop === undefined ? undefined : "race" in stop ? stop : { race: <T>(work: PromiseLike<T>) => Promise.race([work, stop]) };
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
+  let done = false;
   try {
+    // Most bodies come in one chunk: decoded as it is, without copying.
+    let result = await (race ? race.race(reader.read()) : reader.read());
+    if (result.done) return ((done = true), EMPTY);
+    let chunk = bytes(result.value);
+    if (chunk.byteLength > limit) return { text: decoder.decode(chunk.subarray(0, limit)), truncated: true };
+    let chunks: Uint8Array[] | undefined;
+    let received = chunk.byteLength;
     for (;;) {
-      const { done, value } = await (stop ? Promise.race([reader.read(), stop]) : reader.read());
-      if (done) return { text: decode(chunks, received), truncated: false };
-      if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
+      result = await (race ? race.race(reader.read()) : reader.read());
+      if (result.done) {
+        done = true;
+        return { text: decoder.decode(chunks ? join(chunks, received) : chunk), truncated: false };
+      }
+      const value = bytes(result.value);
+      (chunks ??= [chunk]).push(value);
       if (received + value.byteLength > limit) {
-        chunks.push(value.subarray(0, limit - received));
-        return { text: decode(chunks, limit), truncated: true };
+        chunks[chunks.length - 1] = value.subarray(0, limit - received);
+        return { text: decoder.decode(join(chunks, limit)), truncated: true };
       }
       received += value.byteLength;
-      chunks.push(value);
+      chunk = value;
     }
   } finally {
-    // Not awaited: a hostile stream's cancel may never settle. Releasing stops the download.
-    reader.cancel().catch(() => {});
+    // Not awaited: a hostile stream's cancel may never settle. Cancelling stops the download.
+    if (!done) reader.cancel().catch(() => {});
   }
 }
 
-function decode(chunks: readonly Uint8Array[], length: number): string {
-  const decoder = new TextDecoder();
-  if (chunks.length === 1) return decoder.decode(chunks[0]);
+function bytes(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
+  return value;
+}
+
+function join(chunks: readonly Uint8Array[], length: number): Uint8Array {
   const whole = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
     whole.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return decoder.decode(whole);
+  return whole;
 }
