@@ -16,7 +16,7 @@ export class Deadline {
   private readonly caller: AbortSignal | undefined;
   private readonly onAbort: (() => void) | undefined;
   private rejection: Promise<never> | undefined;
-  /** Rejects the {@link race} under way. */
+  /** Told when the attempt ends: rejects the {@link race} under way, or cancels a read. */
   private stop: ((reason: unknown) => void) | undefined = undefined;
   // Its place in the queue of its length, while it runs.
   queue: Queue | undefined = undefined;
@@ -58,6 +58,20 @@ export class Deadline {
       this.stop = reject;
       Promise.resolve(work).then(resolve, reject);
     });
+  }
+
+  /**
+   * Calls `onEnd` with the reason when the attempt ends (now, if it has), until
+   * {@link unwatch}. One watcher at a time, in place of a race.
+   */
+  watch(onEnd: (reason: unknown) => void): void {
+    const { signal } = this.controller;
+    if (signal.aborted) onEnd(signal.reason);
+    else this.stop = onEnd;
+  }
+
+  unwatch(): void {
+    this.stop = undefined;
   }
 
   /**

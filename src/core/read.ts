@@ -9,18 +9,34 @@ export interface Body {
   readonly truncated: boolean;
 }
 
-/** What ends a read early: a promise that rejects, one made on demand, or a racer (a Deadline). */
-export type Interrupt = Promise<never> | (() => Promise<never>) | { race<T>(work: T | PromiseLike<T>): Promise<T> };
+/** Ends a read early: a promise that rejects, one made on demand, or a Deadline. */
+export type Interrupt = Promise<never> | (() => Promise<never>) | Watchable;
+
+interface Watchable {
+  race<T>(work: T | PromiseLike<T>): Promise<T>;
+  watch(onEnd: (reason: unknown) => void): void;
+  unwatch(): void;
+}
+
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
 
 const EMPTY: Body = { text: "", truncated: false };
 // Stateless between calls without { stream: true }: one serves every body.
 const decoder = new TextDecoder();
+// The runtime's own, taken before anything can replace them.
+const getReader = typeof ReadableStream === "function" ? ReadableStream.prototype.getReader : undefined;
 
 /**
  * Reads at most `limit` bytes of the body, as the stream gives them: after any
  * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` (or what it
  * returns, asked for only when the body is streamed) rejects on a timeout or an abort, and
  * wins even against a stream (or a `fetch`) that ignores the signal.
+ *
+ * A genuine ReadableStream (the runtime's getReader accepts it) is not raced: when the
+ * interrupt comes, its reader is cancelled, which settles a pending read at once whatever
+ * its source does (the Streams standard's ReadableStreamCancel closes the stream before it
+ * asks the source), and the read then throws the interrupt's reason. Anything else that
+ * calls itself a body is raced, read by read.
  */
 export async function readBody(
   message: { readonly body: ReadableStream<Uint8Array> | null; readonly headers?: Headers; text?(): Promise<string> },
@@ -36,19 +52,35 @@ export async function readBody(
   const stream = message.body;
   const stop = typeof interrupt === "function" ? interrupt() : interrupt;
   if (!stream) return EMPTY;
-  const race = stop === undefined ? undefined : "race" in stop ? stop : { race: <T>(work: PromiseLike<T>) => Promise.race([work, stop]) };
-  const reader = stream.getReader();
+  const genuine = genuineReader(stream);
+  const reader = genuine ?? stream.getReader();
+  let stopped = false;
+  let reason: unknown;
+  let race: ((work: Promise<ReadResult>) => Promise<ReadResult>) | undefined;
+  if (stop && genuine) {
+    const onEnd = (why: unknown) => {
+      if (stopped) return;
+      (stopped = true), (reason = why);
+      reader.cancel(why).catch(ignore);
+    };
+    if ("watch" in stop) stop.watch(onEnd);
+    else stop.catch(onEnd);
+  } else if (stop) {
+    race = "race" in stop ? (work) => stop.race(work) : (work) => Promise.race([work, stop]);
+  }
   let done = false;
   try {
     // Most bodies come in one chunk: decoded as it is, without copying.
-    let result = await (race ? race.race(reader.read()) : reader.read());
+    let result = await (race ? race(reader.read()) : reader.read());
+    if (stopped) throw reason;
     if (result.done) return ((done = true), EMPTY);
     let chunk = bytes(result.value);
     if (chunk.byteLength > limit) return { text: decoder.decode(chunk.subarray(0, limit)), truncated: true };
     let chunks: Uint8Array[] | undefined;
     let received = chunk.byteLength;
     for (;;) {
-      result = await (race ? race.race(reader.read()) : reader.read());
+      result = await (race ? race(reader.read()) : reader.read());
+      if (stopped) throw reason;
       if (result.done) {
         done = true;
         return { text: decoder.decode(chunks ? join(chunks, received) : chunk), truncated: false };
@@ -63,10 +95,22 @@ export async function readBody(
       chunk = value;
     }
   } finally {
+    if (stop && genuine && "watch" in stop) stop.unwatch();
     // Not awaited: a hostile stream's cancel may never settle. Cancelling stops the download.
-    if (!done) reader.cancel().catch(() => {});
+    if (!done && !stopped) reader.cancel().catch(ignore);
   }
 }
+
+function genuineReader(stream: ReadableStream<Uint8Array>): ReadableStreamDefaultReader<Uint8Array> | undefined {
+  if (!getReader) return undefined;
+  try {
+    return getReader.call(stream) as ReadableStreamDefaultReader<Uint8Array>;
+  } catch {
+    return undefined;
+  }
+}
+
+function ignore(): void {}
 
 function bytes(value: unknown): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
