@@ -10,7 +10,7 @@ import { cut, type Redactor } from "./redact.js";
 import { prepareRequest } from "./request.js";
 import { pick } from "./result.js";
 import { parseRetryAfter, retryDelay, sleep } from "./retry.js";
-import { describeProblem, validate } from "./validate.js";
+import { describeProblem, matches, validate } from "./validate.js";
 
 /** What every call needs, worked out once when the client is created. */
 export interface Connection {
@@ -133,8 +133,8 @@ function interpret(connection: Connection, descriptor: OperationDescriptor, path
   const parsed = parseJson(body.text);
   if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
   const { result } = descriptor;
-  const { problems, total } = validate(result, parsed, { keep: 5, stop: 50 });
-  if (total > 0) {
+  if (!matches(result, parsed)) {
+    const { problems, total } = validate(result, parsed, { keep: 5, stop: 50 });
     const shown = problems.map((problem) => describeProblem("value" in problem ? { ...problem, value: redact.json(problem.value) } : problem));
     const reason = `${result.title ? `expected ${result.title}: ` : ""}${shown.join("; ")}${total > shown.length ? `; and more` : ""}`;
     throw new ZApiResponseError(cut(redact.text(reason), MAX_ERROR_TEXT), { status, url: safeUrl(connection, path), body: redact.json(parsed) });

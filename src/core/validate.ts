@@ -22,9 +22,64 @@ export function validate(schema: Schema, value: unknown, options: { path?: strin
   return sink;
 }
 
-/** Whether `value` matches `schema`: stops at the first problem. */
+const NONE: readonly string[] = [];
+
+/**
+ * Whether `value` matches `schema`: exactly when {@link validate} finds no problem
+ * (test/core/validate.test.ts compares them), but building neither a problem nor a path:
+ * every call checks its input and its answer this way first, and asks validate for the
+ * problems only when there are some.
+ */
 export function matches(schema: Schema, value: unknown): boolean {
-  return validate(schema, value, { keep: 0, stop: 1 }).total === 0;
+  if (schema.oneOf) {
+    let matching = 0;
+    for (const branch of schema.oneOf) if (matches(branch, value)) matching++;
+    if (matching !== 1) return false;
+  }
+  if (schema.not && matches(schema.not, value)) return false;
+  const { type } = schema;
+  if (type !== undefined && !(typeof type === "string" ? isType(type, value) : isAnyType(type, value))) return false;
+  if (schema.const !== undefined && value !== schema.const) return false;
+  if (schema.enum && !schema.enum.includes(value)) return false;
+  if (typeof value === "string") {
+    const { minLength = 0, maxLength = Infinity, pattern } = schema;
+    if (value.length < 2 * minLength && codePoints(value) < minLength) return false;
+    if (value.length > maxLength && codePoints(value) > maxLength) return false;
+    if (schema.format === "uri" && !isUri(value)) return false;
+    return pattern === undefined || compiled(pattern)(value);
+  }
+  if (typeof value === "number") return !(schema.minimum !== undefined && value < schema.minimum) && !(schema.maximum !== undefined && value > schema.maximum);
+  if (Array.isArray(value)) {
+    const { minItems = 0, maxItems = Infinity, items } = schema;
+    if (value.length < minItems || value.length > maxItems) return false;
+    if (items) for (let i = 0; i < value.length; i++) if (!matches(items, value[i])) return false;
+    return !(schema.uniqueItems && !schema.dedupe && hasRepeat(value));
+  }
+  if (typeOf(value) !== "object") return true;
+  const record = value as Record<string, unknown>;
+  for (const name of schema.required ?? NONE) if (!Object.hasOwn(record, name) || record[name] === undefined) return false;
+  for (const name of Object.keys(record)) {
+    const property = record[name];
+    if (property === undefined) continue;
+    const sub = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : schema.additionalProperties;
+    if (sub === false || (typeof sub === "object" && !matches(sub, property))) return false;
+  }
+  return true;
+}
+
+function hasRepeat(value: readonly unknown[]): boolean {
+  const seen = new Set<unknown>();
+  for (const item of value) {
+    const id = uniqueId(item);
+    if (seen.has(id)) return true;
+    seen.add(id);
+  }
+  return false;
+}
+
+// Primitives are their own keys; objects and arrays compare by sorted-key JSON.
+function uniqueId(item: unknown): unknown {
+  return typeof item === "object" && item !== null ? `\0${canonical(item, 0)}` : item;
 }
 
 function report(sink: Sink, path: string, message: string, value?: unknown, hasValue = true): void {
@@ -80,11 +135,10 @@ function checkArray(schema: Schema, value: readonly unknown[], here: string, sin
   for (let i = 0; items && i < value.length && sink.total < sink.stop; i++) check(items, value[i], here, i, sink);
   // A dedupe array has had its repeats dropped already; a repeat cannot be the caller's mistake.
   if (schema.uniqueItems && !schema.dedupe) {
-    // Primitives are their own keys; objects and arrays compare by sorted-key JSON.
     const first = new Map<unknown, number>();
     for (let i = 0; i < value.length && sink.total < sink.stop; i++) {
       const item = value[i];
-      const id = typeof item === "object" && item !== null ? `\0${canonical(item, 0)}` : item;
+      const id = uniqueId(item);
       const seen = first.get(id);
       if (seen === undefined) first.set(id, i);
       else report(sink, `${here}/${i}`, `repeats ${here}/${seen}`, item);
@@ -94,7 +148,7 @@ function checkArray(schema: Schema, value: readonly unknown[], here: string, sin
 
 function checkObject(schema: Schema, record: Record<string, unknown>, here: string, sink: Sink): void {
   // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
-  for (const name of schema.required ?? []) {
+  for (const name of schema.required ?? NONE) {
     if (!Object.hasOwn(record, name) || record[name] === undefined) report(sink, pointer(here, name), "is required", undefined, false);
   }
   for (const name of Object.keys(record)) {

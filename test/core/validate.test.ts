@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { operations } from "../../generated/operations.js";
-import { compilePattern } from "../../src/core/validate.js";
+import type { Schema } from "../../src/core/schema.js";
+import { compilePattern, matches, validate } from "../../src/core/validate.js";
+import { inputArbitrary } from "../helpers/arbitraries.js";
 
 // Code units around every edge a charCode loop could get wrong: the class's own bounds,
 // ASCII's end, the surrogates (lone and paired), and line ends that `$` must not skip.
@@ -47,3 +49,75 @@ describe("a spec pattern is tested as the RegExp with the u flag would", () => {
     expect(() => compilePattern("^[0-9+$")).toThrow(SyntaxError);
   });
 });
+
+describe("matches says what validate says, without building problems", () => {
+  const inputs = Object.entries(operations).map(([name, descriptor]) => [`${name} input`, descriptor.input, inputArbitrary(descriptor.input)] as const);
+  const results = Object.entries(operations).map(
+    ([name, descriptor]) => [`${name} result`, descriptor.result, fc.oneof(inputArbitrary(descriptor.result), resultArbitrary(descriptor.result))] as const,
+  );
+
+  it.each([...inputs, ...results])("%s", (_name, schema, arbitrary) => {
+    const seen = { true: 0, false: 0 };
+    fc.assert(
+      fc.property(arbitrary, (value) => {
+        const valid = validate(schema, value).total === 0;
+        seen[`${valid}`]++;
+        expect(matches(schema, value)).toBe(valid);
+      }),
+      { numRuns: 400 },
+    );
+    // Both answers were compared, not only one.
+    expect(seen.true).toBeGreaterThan(10);
+    expect(seen.false).toBeGreaterThan(10);
+  });
+
+  it("on schemas with every keyword the engine reads", () => {
+    const schema: Schema = {
+      type: ["object", "array", "string", "number", "null"],
+      properties: { a: { type: "integer", minimum: 1, maximum: 3 }, b: { enum: ["x", 1, null] }, c: { const: true }, u: { type: "string", format: "uri" } },
+      required: ["a"],
+      additionalProperties: { type: "string", minLength: 2, maxLength: 3 },
+      items: { not: { type: "string" } },
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+      minLength: 1,
+      maxLength: 2,
+      pattern: "^[a-c]*$",
+    };
+    const value = fc.oneof(
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constantFrom("a", null, [1], { a: 1 }, { a: 1 })), { maxLength: 4 }),
+      fc.dictionary(fc.constantFrom("a", "b", "c", "u", "x", "__proto__", "constructor"), fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom("x", "xy", "😀😀", "https://a", "no uri", true, null, undefined, 1.5))),
+      fc.string({ maxLength: 3 }),
+      fc.constantFrom(1, null, true, undefined, Number.NaN),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(matches(schema, v)).toBe(validate(schema, v).total === 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+/** Answers near a result schema: the spec's own shape, with fields dropped, mistyped or added. */
+function resultArbitrary(schema: Schema): fc.Arbitrary<unknown> {
+  const leaf = fc.oneof(fc.boolean(), fc.string({ maxLength: 4 }), fc.constantFrom("https://chat.whatsapp.com/AbC", "no uri"), fc.integer(), fc.constant(null), fc.constant(undefined));
+  const near = (s: Schema, depth: number): fc.Arbitrary<unknown> => {
+    const forms = s.oneOf ? s.oneOf.map((form) => near(form, depth)) : [];
+    if (depth > 3) return leaf;
+    if (s.properties) {
+      const fields = Object.fromEntries(Object.entries(s.properties).map(([key, sub]) => [key, fc.oneof({ weight: 3, arbitrary: near(sub, depth + 1) }, { weight: 1, arbitrary: leaf })]));
+      forms.push(fc.record({ ...fields, extra: leaf }, { requiredKeys: [] }));
+    }
+    if (s.items) forms.push(fc.array(near(s.items, depth + 1), { maxLength: 3 }));
+    // The right type, often: a field's own kind of value.
+    if (s.format === "uri") forms.push(fc.constant("https://chat.whatsapp.com/AbC"));
+    else if (s.type === "string") forms.push(fc.string({ maxLength: 4 }));
+    else if (s.type === "boolean") forms.push(fc.boolean());
+    else if (s.type === "integer" || s.type === "number") forms.push(fc.integer());
+    forms.push(leaf);
+    return fc.oneof(...forms);
+  };
+  return near(schema, 0);
+}
