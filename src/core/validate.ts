@@ -24,47 +24,105 @@ export function validate(schema: Schema, value: unknown, options: { path?: strin
 
 const NONE: readonly string[] = [];
 
+type Test = (value: unknown) => boolean;
+const tests = new WeakMap<Schema, Test>();
+
 /**
  * Whether `value` matches `schema`: exactly when {@link validate} finds no problem
  * (test/core/validate.test.ts compares them), but building neither a problem nor a path:
  * every call checks its input and its answer this way first, and asks validate for the
- * problems only when there are some.
+ * problems only when there are some. Each schema is turned once into a test of only the
+ * keywords it has, so no call reads the keywords it lacks.
  */
 export function matches(schema: Schema, value: unknown): boolean {
-  if (schema.oneOf) {
-    let matching = 0;
-    for (const branch of schema.oneOf) if (matches(branch, value)) matching++;
-    if (matching !== 1) return false;
+  return testFor(schema)(value);
+}
+
+function testFor(schema: Schema): Test {
+  let test = tests.get(schema);
+  if (!test) tests.set(schema, (test = compileSchema(schema)));
+  return test;
+}
+
+// Sub-schemas are compiled on first use: the schema is walked no further than values go.
+function compileSchema(schema: Schema): Test {
+  const parts: Test[] = [];
+  const { oneOf, not, type, enum: allowed, minLength = 0, maxLength = Infinity, pattern, minimum, maximum, minItems = 0, maxItems = Infinity, items } = schema;
+  if (oneOf) {
+    let branches: Test[] | undefined;
+    parts.push((value) => {
+      branches ??= oneOf.map(testFor);
+      let matching = 0;
+      for (const branch of branches) if (branch(value)) matching++;
+      return matching === 1;
+    });
   }
-  if (schema.not && matches(schema.not, value)) return false;
-  const { type } = schema;
-  if (type !== undefined && !(typeof type === "string" ? isType(type, value) : isAnyType(type, value))) return false;
-  if (schema.const !== undefined && value !== schema.const) return false;
-  if (schema.enum && !schema.enum.includes(value)) return false;
-  if (typeof value === "string") {
-    const { minLength = 0, maxLength = Infinity, pattern } = schema;
-    if (value.length < 2 * minLength && codePoints(value) < minLength) return false;
-    if (value.length > maxLength && codePoints(value) > maxLength) return false;
-    if (schema.format === "uri" && !isUri(value)) return false;
-    return pattern === undefined || compiled(pattern)(value);
+  if (not) {
+    let negated: Test | undefined;
+    parts.push((value) => !(negated ??= testFor(not))(value));
   }
-  if (typeof value === "number") return !(schema.minimum !== undefined && value < schema.minimum) && !(schema.maximum !== undefined && value > schema.maximum);
-  if (Array.isArray(value)) {
-    const { minItems = 0, maxItems = Infinity, items } = schema;
-    if (value.length < minItems || value.length > maxItems) return false;
-    if (items) for (let i = 0; i < value.length; i++) if (!matches(items, value[i])) return false;
-    return !(schema.uniqueItems && !schema.dedupe && hasRepeat(value));
+  if (type !== undefined) parts.push(typeof type === "string" ? (value) => isType(type, value) : (value) => isAnyType(type, value));
+  if (schema.const !== undefined) {
+    const constant = schema.const;
+    parts.push((value) => value === constant);
   }
-  if (typeOf(value) !== "object") return true;
-  const record = value as Record<string, unknown>;
-  for (const name of schema.required ?? NONE) if (!Object.hasOwn(record, name) || record[name] === undefined) return false;
-  for (const name of Object.keys(record)) {
-    const property = record[name];
-    if (property === undefined) continue;
-    const sub = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : schema.additionalProperties;
-    if (sub === false || (typeof sub === "object" && !matches(sub, property))) return false;
+  if (allowed) parts.push((value) => allowed.includes(value));
+  // Length counts code points; UTF-16 length decides unless surrogate pairs could matter.
+  if (minLength > 0) parts.push((value) => typeof value !== "string" || !(value.length < 2 * minLength && codePoints(value) < minLength));
+  if (maxLength !== Infinity) parts.push((value) => typeof value !== "string" || !(value.length > maxLength && codePoints(value) > maxLength));
+  if (schema.format === "uri") parts.push((value) => typeof value !== "string" || isUri(value));
+  if (pattern !== undefined) {
+    const test = compiled(pattern);
+    parts.push((value) => typeof value !== "string" || test(value));
   }
-  return true;
+  if (minimum !== undefined) parts.push((value) => typeof value !== "number" || !(value < minimum));
+  if (maximum !== undefined) parts.push((value) => typeof value !== "number" || !(value > maximum));
+  if (minItems > 0) parts.push((value) => !Array.isArray(value) || value.length >= minItems);
+  if (maxItems !== Infinity) parts.push((value) => !Array.isArray(value) || value.length <= maxItems);
+  if (items) {
+    let item: Test | undefined;
+    parts.push((value) => {
+      if (!Array.isArray(value)) return true;
+      item ??= testFor(items);
+      for (let i = 0; i < value.length; i++) if (!item(value[i])) return false;
+      return true;
+    });
+  }
+  if (schema.uniqueItems && !schema.dedupe) parts.push((value) => !Array.isArray(value) || !hasRepeat(value));
+  const { required = NONE, properties, additionalProperties } = schema;
+  if (required.length > 0 || properties || additionalProperties !== undefined) {
+    // Per property name, its test: made once a name is first seen (only the spec's names, and
+    // additionalProperties' for any other, which is not kept).
+    const byName = new Map<string, Test | false | undefined>();
+    const other: Test | false | undefined = additionalProperties === false ? false : undefined;
+    let otherTest: Test | undefined;
+    parts.push((value) => {
+      if (typeOf(value) !== "object") return true;
+      const record = value as Record<string, unknown>;
+      for (const name of required) if (!Object.hasOwn(record, name) || record[name] === undefined) return false;
+      for (const name of Object.keys(record)) {
+        const property = record[name];
+        if (property === undefined) continue;
+        let sub: Test | false | undefined;
+        if (properties && Object.hasOwn(properties, name)) {
+          sub = byName.get(name);
+          if (sub === undefined) byName.set(name, (sub = testFor(properties[name]!)));
+        } else if (typeof additionalProperties === "object") {
+          sub = otherTest ??= testFor(additionalProperties);
+        } else {
+          sub = other;
+        }
+        if (sub === false || (sub !== undefined && !sub(property))) return false;
+      }
+      return true;
+    });
+  }
+  if (parts.length === 0) return () => true;
+  if (parts.length === 1) return parts[0]!;
+  return (value) => {
+    for (const part of parts) if (!part(value)) return false;
+    return true;
+  };
 }
 
 function hasRepeat(value: readonly unknown[]): boolean {
