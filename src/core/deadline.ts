@@ -18,11 +18,9 @@ export class Deadline {
   private rejection: Promise<never> | undefined;
   /** Told when the attempt ends: rejects the {@link race} under way, or cancels a read. */
   private stop: ((reason: unknown) => void) | undefined = undefined;
-  // Its place in the queue of its length, while it runs.
+  // The timer queue it is in, while it runs, and when it ends.
   queue: Queue | undefined = undefined;
   endsAt = 0;
-  previous: Deadline | undefined = undefined;
-  next: Deadline | undefined = undefined;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined) {
     if (Number.isFinite(timeoutMs)) enqueue(this, timeoutMs);
@@ -104,11 +102,10 @@ export class Deadline {
 
 function ignore(): void {}
 
-/** The running deadlines of one length, first to end first, and the timer of the first. */
+/** The running deadlines of one length, first to end first (a Set keeps its order), and their timer. */
 interface Queue {
   readonly ms: number;
-  first: Deadline | undefined;
-  last: Deadline | undefined;
+  readonly live: Set<Deadline>;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -118,62 +115,44 @@ const MAX_IDLE_QUEUES = 8;
 
 function enqueue(deadline: Deadline, ms: number): void {
   let queue = queues.get(ms);
-  if (!queue) queues.set(ms, (queue = { ms, first: undefined, last: undefined, timer: undefined }));
+  if (!queue) queues.set(ms, (queue = { ms, live: new Set(), timer: undefined }));
   deadline.endsAt = performance.now() + ms;
   deadline.queue = queue;
-  if (queue.last) {
-    queue.last.next = deadline;
-    deadline.previous = queue.last;
-    queue.last = deadline;
-    return;
-  }
-  queue.first = queue.last = deadline;
+  queue.live.add(deadline);
   // An idle timer fires at or before this deadline's end (its own ended earlier): it then re-arms.
-  const { timer } = queue;
-  if (timer === undefined) queue.timer = setTimeout(fire, ms, queue);
-  else ref(timer, true);
+  if (!queue.timer) queue.timer = setTimeout(fire, ms, queue);
+  else if (queue.live.size === 1) (queue.timer as { ref?(): void }).ref?.();
 }
 
 function dequeue(deadline: Deadline): void {
   const queue = deadline.queue!;
-  const { previous, next } = deadline;
-  if (previous) previous.next = next;
-  else queue.first = next;
-  if (next) next.previous = previous;
-  else queue.last = previous;
-  deadline.queue = deadline.previous = deadline.next = undefined;
-  if (queue.first) return;
-  // Idle: its timer must not hold the process open; it is kept for the next call if it can be.
-  if (queue.timer !== undefined && !(queues.size <= MAX_IDLE_QUEUES && ref(queue.timer, false))) {
+  deadline.queue = undefined;
+  queue.live.delete(deadline);
+  if (queue.live.size > 0 || !queue.timer) return;
+  // Idle: its timer must not hold the process open. Kept for the next call where it can be.
+  const timer = queue.timer as { unref?(): void };
+  if (queues.size <= MAX_IDLE_QUEUES && timer.unref) timer.unref();
+  else {
     clearTimeout(queue.timer);
     queue.timer = undefined;
     queues.delete(queue.ms);
   }
 }
 
-/** (Un)references a Node.js timer; false where timers are plain numbers. */
-function ref(timer: ReturnType<typeof setTimeout>, on: boolean): boolean {
-  const handle = timer as { ref?: () => void; unref?: () => void };
-  if (typeof handle.unref !== "function" || typeof handle.ref !== "function") return false;
-  if (on) handle.ref();
-  else handle.unref();
-  return true;
-}
-
 function fire(queue: Queue): void {
-  queue.timer = undefined;
+  const { ms } = queue;
   // Timers count whole milliseconds: one that fires within 1 ms of an end has reached it.
   const now = performance.now() + 1;
-  let first = queue.first;
-  while (first && first.endsAt <= now) {
+  let next: Deadline | undefined;
+  for (const deadline of queue.live) {
+    if (deadline.endsAt > now) {
+      next = deadline;
+      break;
+    }
     // end() runs the caller's code (abort listeners): the deadline leaves the queue first.
-    dequeue(first);
-    first.end(new ZApiTimeoutError(queue.ms));
-    first = queue.first;
+    dequeue(deadline);
+    deadline.end(new ZApiTimeoutError(ms));
   }
-  if (first) {
-    if (queue.timer === undefined) queue.timer = setTimeout(fire, Math.max(1, Math.ceil(first.endsAt - performance.now())), queue);
-  } else if (queue.timer === undefined && queues.get(queue.ms) === queue) {
-    queues.delete(queue.ms);
-  }
+  queue.timer = next ? setTimeout(fire, Math.ceil(next.endsAt - now) + 1, queue) : undefined;
+  if (!next && queue.live.size === 0 && queues.get(ms) === queue) queues.delete(ms);
 }
