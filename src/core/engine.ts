@@ -34,7 +34,8 @@ const NO_CALL_OPTIONS = { signal: undefined, timeoutMs: undefined };
 
 /**
  * The method for one operation: check, send, retry as the spec allows, interpret. One
- * async function for the whole call: each nested one cost a promise and a hop per call.
+ * async function for the whole call (but the body read): each nested one cost a promise
+ * and a hop per call.
  */
 export function createOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
   const { options } = connection;
@@ -50,14 +51,33 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
       if (signal?.aborted) throw new ZApiAbortError(signal.reason);
       const deadline = new Deadline(timeoutMs, signal);
       try {
-        const response = await send(connection, descriptor, url, body, deadline);
-        let read: Body;
+        let response: Response;
         try {
-          read = await readBody(response, isOk(response) ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline, connection.nativeFetch);
+          const pending = options.fetch(url, {
+            method: descriptor.method,
+            headers: body === undefined ? connection.headers : connection.bodyHeaders,
+            body: body ?? null,
+            signal: deadline.signal,
+            // Never followed: the token and Client-Token would go wherever Location points.
+            redirect: "manual",
+          });
+          // The runtime's fetch honours the signal until the body is streamed, so it is not
+          // raced; any other fetch may ignore the signal altogether. A streamed body is
+          // raced or cancelled in readBody whatever the fetch, as Node 20's fetch has been
+          // seen to hang, deaf to the abort, on a mislabelled encoding.
+          response = await (connection.nativeFetch ? pending : deadline.race(pending));
         } catch (error) {
           throw deadline.stopped() ?? networkError(error, connection.redact);
         }
-        return interpret(connection, descriptor, path, response, read);
+        if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
+        const ok = isOk(response);
+        let read: Body;
+        try {
+          read = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline, connection.nativeFetch);
+        } catch (error) {
+          throw deadline.stopped() ?? networkError(error, connection.redact);
+        }
+        return interpret(connection, descriptor, path, response, ok, read);
       } catch (error) {
         const delay = retryDelay(options.retry, descriptor.retrySafe, error, count);
         if (delay === undefined) throw error;
@@ -70,41 +90,16 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
   };
 }
 
-/**
- * The request, as a promise of its Response. The runtime's fetch honours the signal until
- * the body is streamed, so it is not raced; any other fetch may ignore the signal
- * altogether: raced. A stream is raced in readBody whatever the fetch, as Node 20's fetch
- * has been seen to hang, deaf to the abort, on a mislabelled encoding.
- */
-async function send(connection: Connection, descriptor: OperationDescriptor, url: string, body: string | undefined, deadline: Deadline): Promise<Response> {
-  let response: Response;
-  try {
-    const pending = connection.options.fetch(url, {
-      method: descriptor.method,
-      headers: body === undefined ? connection.headers : connection.bodyHeaders,
-      body: body ?? null,
-      signal: deadline.signal,
-      // Never followed: the token and Client-Token would go wherever Location points.
-      redirect: "manual",
-    });
-    response = await (connection.nativeFetch ? pending : deadline.race(pending));
-  } catch (error) {
-    throw deadline.stopped() ?? networkError(error, connection.redact);
-  }
-  if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
-  return response;
-}
-
 function isOk(response: Response): boolean {
   const { status } = response;
   return status >= 200 && status <= 299 && response.type !== "opaqueredirect";
 }
 
 /** The answer, read: the checked 200 body, or the error it makes. */
-function interpret(connection: Connection, descriptor: OperationDescriptor, path: string, response: Response, body: Body): unknown {
+function interpret(connection: Connection, descriptor: OperationDescriptor, path: string, response: Response, ok: boolean, body: Body): unknown {
   const { redact, options } = connection;
   const { status } = response;
-  if (!isOk(response)) {
+  if (!ok) {
     const text = redact.read(body);
     const parsed = parseJson(text);
     const kept = parsed === NOT_JSON ? cut(text, MAX_ERROR_TEXT) : redact.json(parsed);

@@ -368,5 +368,5 @@ function canonical(value: unknown, depth: number): string {
 
 /** A property name as a JSON Pointer segment. */
 export function escapePointer(name: string): string {
-  return /[~/]/.test(name) ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
+  return name.includes("~") || name.includes("/") ? name.replaceAll("~", "~0").replaceAll("/", "~1") : name;
 }
