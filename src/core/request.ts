@@ -60,9 +60,12 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
   }
   let path = descriptor.path;
   for (const param of descriptor.pathParams) path = path.replace(`{${param}}`, encodeURIComponent(String(value[param])));
-  const query = new URLSearchParams();
-  for (const param of descriptor.queryParams) if (value[param] !== undefined) query.append(param, String(value[param]));
-  const search = query.size > 0 ? `?${query}` : "";
+  let search = "";
+  if (descriptor.queryParams.length > 0) {
+    const query = new URLSearchParams();
+    for (const param of descriptor.queryParams) if (value[param] !== undefined) query.append(param, String(value[param]));
+    if (query.size > 0) search = `?${query}`;
+  }
   if (!descriptor.hasBody) return { path: path + search, body: undefined };
   const body: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
