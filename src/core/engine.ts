@@ -5,12 +5,12 @@ import { ZApiResponseError } from "../errors/response-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
 import { Deadline } from "./deadline.js";
 import { resolveCallOptions, type ResolvedOptions } from "./options.js";
-import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
+import { type Body, MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
 import { cut, type Redactor } from "./redact.js";
 import { prepareRequest } from "./request.js";
 import { pick } from "./result.js";
 import { parseRetryAfter, retryDelay, sleep } from "./retry.js";
-import { describeProblem, validate } from "./validate.js";
+import { describeProblem, matches, validate } from "./validate.js";
 
 /** What every call needs, worked out once when the client is created. */
 export interface Connection {
@@ -30,123 +30,116 @@ export interface Connection {
   readonly nativeFetch: boolean;
 }
 
-/** One attempt, as sent. */
-interface Attempt {
-  readonly descriptor: OperationDescriptor;
-  readonly url: string;
-  /** The path after the credentials prefix; the URL errors show is built from it only when one is thrown. */
-  readonly path: string;
-  readonly body: string | undefined;
-  readonly timeoutMs: number;
-  readonly signal: AbortSignal | undefined;
-}
+const NO_CALL_OPTIONS = { signal: undefined, timeoutMs: undefined };
 
-/** The method for one operation: check, send, retry as the spec allows, interpret. */
+/**
+ * The method for one operation: check, send, retry as the spec allows, interpret. One
+ * async function for the whole call (but the body read): each nested one cost a promise
+ * and a hop per call.
+ */
 export function createOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
   const { options } = connection;
   return async function operation(input?: unknown, callOptions?: unknown): Promise<unknown> {
-    const call = resolveCallOptions(callOptions);
+    const call = callOptions === undefined ? NO_CALL_OPTIONS : resolveCallOptions(callOptions);
     const { path, body } = prepareRequest(name, descriptor, input, connection.redact);
-    const attempt: Attempt = {
-      descriptor,
-      url: connection.prefix + path,
-      path,
-      body,
-      timeoutMs: call.timeoutMs ?? options.timeoutMs,
-      // A private follower of the caller's signal: listeners go on it, not on a signal the
-      // caller may share across many concurrent calls (MaxListenersExceededWarning).
-      signal: call.signal && AbortSignal.any([call.signal]),
-    };
+    const url = connection.prefix + path;
+    const timeoutMs = call.timeoutMs ?? options.timeoutMs;
+    // A private follower of the caller's signal: listeners go on it, not on a signal the
+    // caller may share across many concurrent calls (MaxListenersExceededWarning).
+    const signal = call.signal && AbortSignal.any([call.signal]);
     for (let count = 1; ; count++) {
-      if (attempt.signal?.aborted) throw new ZApiAbortError(attempt.signal.reason);
+      if (signal?.aborted) throw new ZApiAbortError(signal.reason);
+      const deadline = new Deadline(timeoutMs, signal);
       try {
-        return await send(connection, attempt);
+        let response: Response;
+        try {
+          const pending = options.fetch(url, {
+            method: descriptor.method,
+            headers: body === undefined ? connection.headers : connection.bodyHeaders,
+            body: body ?? null,
+            signal: deadline.signal,
+            // Never followed: the token and Client-Token would go wherever Location points.
+            redirect: "manual",
+          });
+          // The runtime's fetch honours the signal until the body is streamed, so it is not
+          // raced; any other fetch may ignore the signal altogether. A streamed body is
+          // raced or cancelled in readBody whatever the fetch, as Node 20's fetch has been
+          // seen to hang, deaf to the abort, on a mislabelled encoding.
+          response = await (connection.nativeFetch ? pending : deadline.race(pending));
+        } catch (error) {
+          throw deadline.stopped() ?? networkError(error, connection.redact);
+        }
+        if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
+        const ok = isOk(response);
+        let read: Body;
+        try {
+          read = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline, connection.nativeFetch);
+        } catch (error) {
+          throw deadline.stopped() ?? networkError(error, connection.redact);
+        }
+        return interpret(connection, descriptor, path, response, ok, read);
       } catch (error) {
         const delay = retryDelay(options.retry, descriptor.retrySafe, error, count);
         if (delay === undefined) throw error;
-        await sleep(delay, attempt.signal);
+        deadline.dispose();
+        await sleep(delay, signal);
+      } finally {
+        deadline.dispose();
       }
     }
   };
 }
 
-async function send(connection: Connection, attempt: Attempt): Promise<unknown> {
-  const deadline = new Deadline(attempt.timeoutMs, attempt.signal);
-  // The runtime's fetch honours the signal until the body is streamed, so it is not raced;
-  // a stream is raced, as Node 20's fetch has been seen to hang, deaf to the abort, on a
-  // mislabelled encoding. Any other fetch may ignore the signal altogether: raced throughout.
-  const race = !connection.nativeFetch;
-  try {
-    let response: Response;
-    try {
-      const pending = connection.options.fetch(attempt.url, {
-        method: attempt.descriptor.method,
-        headers: attempt.body === undefined ? connection.headers : connection.bodyHeaders,
-        body: attempt.body ?? null,
-        signal: deadline.signal,
-        // Never followed: the token and Client-Token would go wherever Location points.
-        redirect: "manual",
-      });
-      response = await (race ? Promise.race([pending, deadline.interrupt()]) : pending);
-    } catch (error) {
-      throw deadline.stopped() ?? networkError(error, connection.redact);
-    }
-    if (!isResponse(response)) throw new ZApiNetworkError("The fetch in use resolved to something that is not a Response", undefined, undefined);
-    return await interpret(connection, attempt, response, deadline);
-  } finally {
-    deadline.dispose();
-  }
+function isOk(response: Response): boolean {
+  const { status } = response;
+  return status >= 200 && status <= 299 && response.type !== "opaqueredirect";
 }
 
-async function interpret(
-  connection: Connection,
-  attempt: Attempt,
-  response: Response,
-  deadline: Deadline,
-): Promise<unknown> {
+/** The answer, read: the checked 200 body, or the error it makes. */
+function interpret(connection: Connection, descriptor: OperationDescriptor, path: string, response: Response, ok: boolean, body: Body): unknown {
   const { redact, options } = connection;
   const { status } = response;
-  // Redaction is for what an error keeps: never paid on the way to a result.
-  const url = () => redact.text(connection.safePrefix + attempt.path);
-  const ok = status >= 200 && status <= 299 && response.type !== "opaqueredirect";
-  let body;
-  try {
-    body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, () => deadline.interrupt(), connection.nativeFetch);
-  } catch (error) {
-    throw deadline.stopped() ?? networkError(error, redact);
-  }
-  const redacted = () => redact.read(body);
   if (!ok) {
-    const text = redacted();
+    const text = redact.read(body);
     const parsed = parseJson(text);
     const kept = parsed === NOT_JSON ? cut(text, MAX_ERROR_TEXT) : redact.json(parsed);
     const said = serverText(kept);
     throw new ZApiHttpError({
       status,
       body: kept,
-      url: url(),
-      method: attempt.descriptor.method,
+      url: safeUrl(connection, path),
+      method: descriptor.method,
       serverText: said === undefined ? undefined : cut(said, 200),
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
       location: locationOf(response, redact),
     });
   }
+  // Redaction is for what an error keeps: never paid on the way to a result.
   if (response.redirected) {
-    throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: url(), body: cut(redacted(), MAX_ERROR_TEXT) });
+    throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", {
+      status,
+      url: safeUrl(connection, path),
+      body: cut(redact.read(body), MAX_ERROR_TEXT),
+    });
   }
   if (body.truncated) {
-    throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: url(), body: cut(redacted(), MAX_ERROR_TEXT) });
+    throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
   }
   const parsed = parseJson(body.text);
-  if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url: url(), body: cut(redacted(), MAX_ERROR_TEXT) });
-  const { result } = attempt.descriptor;
-  const { problems, total } = validate(result, parsed, { keep: 5, stop: 50 });
-  if (total > 0) {
+  if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
+  const { result } = descriptor;
+  if (!matches(result, parsed)) {
+    const { problems, total } = validate(result, parsed, { keep: 5, stop: 50 });
     const shown = problems.map((problem) => describeProblem("value" in problem ? { ...problem, value: redact.json(problem.value) } : problem));
     const reason = `${result.title ? `expected ${result.title}: ` : ""}${shown.join("; ")}${total > shown.length ? `; and more` : ""}`;
-    throw new ZApiResponseError(cut(redact.text(reason), MAX_ERROR_TEXT), { status, url: url(), body: redact.json(parsed) });
+    throw new ZApiResponseError(cut(redact.text(reason), MAX_ERROR_TEXT), { status, url: safeUrl(connection, path), body: redact.json(parsed) });
   }
   return pick(result, parsed);
+}
+
+/** The URL errors show: built from the path only when one is thrown. */
+function safeUrl(connection: Connection, path: string): string {
+  return connection.redact.text(connection.safePrefix + path);
 }
 
 const NOT_JSON = Symbol("not JSON");

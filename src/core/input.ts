@@ -14,7 +14,7 @@ export interface Snapshot {
   /** The copied arrays whose schema says `dedupe`, for {@link dropRepeats} once they are checked. */
   readonly dedupe: unknown[][];
   /** Per array whose items were rewritten (phones reduced to digits), its items as the caller wrote them. */
-  readonly written: Map<string, unknown[]>;
+  readonly written: ReadonlyMap<string, unknown[]>;
 }
 
 /**
@@ -25,12 +25,15 @@ export interface Snapshot {
  * name the caller's own positions; repeats are dropped after the check.
  */
 export function snapshot(schema: Schema | undefined, input: unknown): Snapshot {
-  const state: State = { problems: [], dedupe: [], written: new Map() };
+  const state: State = { problems: [], dedupe: [], written: undefined };
   const value = copy(schema, input, "", undefined, 0, [], state);
-  return { value, ...state };
+  return { value, problems: state.problems, dedupe: state.dedupe, written: state.written ?? NOTHING_WRITTEN };
 }
 
-type State = { problems: Problem[]; dedupe: unknown[][]; written: Map<string, unknown[]> };
+const NOTHING_WRITTEN: ReadonlyMap<string, unknown[]> = new Map();
+
+// `written` is made when an array's item is first rewritten: most calls never need it.
+type State = { problems: Problem[]; dedupe: unknown[][]; written: Map<string, unknown[]> | undefined };
 type Key = string | number | undefined;
 
 // Paths are built from `parent` and `key` only when a problem is reported: a list of
@@ -60,12 +63,18 @@ function copyArray(items: Schema | undefined, array: unknown[], path: string, de
   if (length > MAX_INPUT_ITEMS) throw new RangeError(`it has ${length} items, more than the ${MAX_INPUT_ITEMS} an input may hold`);
   const out = new Array<unknown>(length);
   // Kept only once an item is rewritten, for messages: until then the copy is the original.
+  // Made at its full length at once: pushing 10,000 originals grew it three times over.
   let written: unknown[] | undefined;
   for (let i = 0; i < length; i++) {
     const original = read(array, i, path, state);
     const item = (out[i] = copy(items, original, path, i, depth + 1, ancestors, state));
-    if (written) written.push(original);
-    else if (item !== original) state.written.set(path, (written = [...out.slice(0, i), original]));
+    if (written) written[i] = original;
+    else if (item !== original) {
+      written = new Array<unknown>(length);
+      for (let j = 0; j < i; j++) written[j] = out[j];
+      written[i] = original;
+      (state.written ??= new Map()).set(path, written);
+    }
   }
   return out;
 }
@@ -120,42 +129,127 @@ function describeThrown(error: unknown): string {
 }
 
 // What people put in phone numbers that the spec does not allow: spaces, brackets, dots,
-// dashes, and one "+" before the first digit. One pass, one new string.
+// dashes, and one "+" before the first digit. This regex says which; a charCode loop does
+// it for phones (test/core/input.test.ts compares the two on random strings): V8's
+// replace allocated about 190 bytes a phone, more than the phone.
 const PHONE_DECORATION = /^[\s().-]*\+|[\s().-]+/g;
+const SPACE = /\s/;
+// Reused arrays of code units, one per length, for the string a phone becomes.
+const MAX_UNITS = 64;
+const scratch: number[][] = [];
 
 /** `+55 (44) 99999-9999` → `5544999999999`; anything else is left for the check to name. */
 export function normalizePhone(phone: string): string {
+  const length = phone.length;
   // Most phones are digits already: a scan that allocates nothing.
   let i = 0;
-  while (i < phone.length && phone.charCodeAt(i) >= 48 && phone.charCodeAt(i) <= 57) i++;
-  return i === phone.length ? phone : phone.replace(PHONE_DECORATION, "");
+  while (i < length && phone.charCodeAt(i) >= 48 && phone.charCodeAt(i) <= 57) i++;
+  if (i === length) return phone;
+  if (length > MAX_UNITS) return phone.replace(PHONE_DECORATION, "");
+  // One "+" after only decoration at the start goes too.
+  let start = 0;
+  while (start < length && isDecoration(phone.charCodeAt(start))) start++;
+  start = phone.charCodeAt(start) === 43 ? start + 1 : 0;
+  let kept = 0;
+  for (let j = start; j < length; j++) if (!isDecoration(phone.charCodeAt(j))) kept++;
+  if (kept === length) return phone;
+  // The kept code units, in order, straight into one new string.
+  const units = (scratch[kept] ??= new Array<number>(kept).fill(0));
+  kept = 0;
+  for (let j = start; j < length; j++) if (!isDecoration(phone.charCodeAt(j))) units[kept++] = phone.charCodeAt(j);
+  return String.fromCharCode.apply(null, units);
+}
+
+// [\s().-] for one code unit: ASCII by hand, the rest (rare) by the regex.
+function isDecoration(unit: number): boolean {
+  return unit < 128 ? (unit >= 9 && unit <= 13) || unit === 32 || unit === 40 || unit === 41 || unit === 45 || unit === 46 : SPACE.test(String.fromCharCode(unit));
 }
 
 /**
  * Drops repeated strings from each array, in place, keeping the first. Small lists are
- * compared pairwise; long ones through a sorted index, which allocates far less than a Set.
+ * compared pairwise; long ones through a hash table of indices (a quarter of the memory of
+ * the sorted index it replaced), and through that sorted index when the table's probes run
+ * long, so that no crafted list of colliding strings can make it quadratic.
  */
 export function dropRepeats(arrays: readonly unknown[][]): void {
   for (const array of arrays) {
-    const n = array.length;
-    const repeat = new Uint8Array(n);
-    let any = false;
-    if (n <= 32) {
-      for (let i = 1; i < n; i++) {
-        for (let j = 0; j < i; j++) if (typeof array[i] === "string" && array[i] === array[j]) (repeat[i] = 1), (any = true);
-      }
-    } else {
-      const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(array[a], array[b]) || a - b);
-      for (let k = 1; k < n; k++) {
-        const here = array[order[k]!];
-        if (typeof here === "string" && here === array[order[k - 1]!]) (repeat[order[k]!] = 1), (any = true);
-      }
-    }
-    if (!any) continue;
+    let repeat = array.length <= 32 ? pairwiseRepeats(array) : hashedRepeats(array);
+    if (repeat === undefined) repeat = sortedRepeats(array);
+    if (!repeat) continue;
     let kept = 0;
-    for (let i = 0; i < n; i++) if (!repeat[i]) array[kept++] = array[i];
+    for (let i = 0; i < array.length; i++) if (!repeat[i]) array[kept++] = array[i];
     array.length = kept;
   }
+}
+
+// Each returns the repeats' marks, or null when there are none.
+function pairwiseRepeats(array: readonly unknown[]): Uint8Array | null {
+  let repeat: Uint8Array | null = null;
+  for (let i = 1; i < array.length; i++) {
+    const item = array[i];
+    if (typeof item !== "string") continue;
+    for (let j = 0; j < i; j++) {
+      if (item === array[j]) {
+        (repeat ??= new Uint8Array(array.length))[i] = 1;
+        break;
+      }
+    }
+  }
+  return repeat;
+}
+
+// Open addressing over index + 1 (0 is free), at most two thirds full: about 3 probes an
+// item on average, whatever the strings. Undefined once the probes pass 16 an item, which
+// only strings made to collide reach: the sorted index then does it in n log n.
+function hashedRepeats(array: readonly unknown[]): Uint8Array | null | undefined {
+  const n = array.length;
+  let size = 64;
+  while (size < n + (n >> 1)) size *= 2;
+  const mask = size - 1;
+  const table = new Uint32Array(size);
+  let repeat: Uint8Array | null = null;
+  let budget = 16 * n;
+  for (let i = 0; i < n; i++) {
+    const item = array[i];
+    if (typeof item !== "string") continue;
+    let slot = hash(item) & mask;
+    for (;;) {
+      const at = table[slot]!;
+      if (at === 0) {
+        table[slot] = i + 1;
+        break;
+      }
+      if (array[at - 1] === item) {
+        (repeat ??= new Uint8Array(n))[i] = 1;
+        break;
+      }
+      if (--budget === 0) return undefined;
+      slot = (slot + 1) & mask;
+    }
+  }
+  return repeat;
+}
+
+// FNV-1a over the code units, then murmur3's finaliser: FNV's low bits, the ones a table
+// index keeps, depend only on the units' low bits, and clustered digit strings badly.
+// A signed 32-bit integer: an unsigned one above 2^31 would be a heap number. Exported for its test.
+export function hash(text: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function sortedRepeats(array: readonly unknown[]): Uint8Array | null {
+  const n = array.length;
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => compare(array[a], array[b]) || a - b);
+  let repeat: Uint8Array | null = null;
+  for (let k = 1; k < n; k++) {
+    const here = array[order[k]!];
+    if (typeof here === "string" && here === array[order[k - 1]!]) (repeat ??= new Uint8Array(n))[order[k]!] = 1;
+  }
+  return repeat;
 }
 
 // Strings by code unit, everything else after them and equal among itself: only strings repeat.

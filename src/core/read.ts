@@ -9,16 +9,39 @@ export interface Body {
   readonly truncated: boolean;
 }
 
+/** Ends a read early: a promise that rejects, one made on demand, or a Deadline. */
+export type Interrupt = Promise<never> | (() => Promise<never>) | Watchable;
+
+interface Watchable {
+  race<T>(work: T | PromiseLike<T>): Promise<T>;
+  watch(onEnd: (reason: unknown) => void): void;
+  unwatch(): void;
+}
+
+type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
+
+const EMPTY: Body = { text: "", truncated: false };
+// Stateless between calls without { stream: true }: one serves every body.
+const decoder = new TextDecoder();
+// The runtime's own, taken before anything can replace them.
+const getReader = typeof ReadableStream === "function" ? ReadableStream.prototype.getReader : undefined;
+
 /**
  * Reads at most `limit` bytes of the body, as the stream gives them: after any
  * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` (or what it
  * returns, asked for only when the body is streamed) rejects on a timeout or an abort, and
  * wins even against a stream (or a `fetch`) that ignores the signal.
+ *
+ * A genuine ReadableStream (the runtime's getReader accepts it) is not raced: when the
+ * interrupt comes, its reader is cancelled, which settles a pending read at once whatever
+ * its source does (the Streams standard's ReadableStreamCancel closes the stream before it
+ * asks the source), and the read then throws the interrupt's reason. Anything else that
+ * calls itself a body is raced, read by read.
  */
 export async function readBody(
   message: { readonly body: ReadableStream<Uint8Array> | null; readonly headers?: Headers; text?(): Promise<string> },
   limit: number,
-  interrupt: Promise<never> | (() => Promise<never>) | undefined,
+  interrupt: Interrupt | undefined,
   trustLength = false,
 ): Promise<Body> {
   // The runtime's own fetch stops at Content-Length; without Content-Encoding that is the size.
@@ -28,36 +51,78 @@ export async function readBody(
   }
   const stream = message.body;
   const stop = typeof interrupt === "function" ? interrupt() : interrupt;
-  if (!stream) return { text: "", truncated: false };
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
+  if (!stream) return EMPTY;
+  const genuine = genuineReader(stream);
+  const reader = genuine ?? stream.getReader();
+  let stopped = false;
+  let reason: unknown;
+  let race: ((work: Promise<ReadResult>) => Promise<ReadResult>) | undefined;
+  if (stop && genuine) {
+    const onEnd = (why: unknown) => {
+      if (stopped) return;
+      (stopped = true), (reason = why);
+      reader.cancel(why).catch(ignore);
+    };
+    if ("watch" in stop) stop.watch(onEnd);
+    else stop.catch(onEnd);
+  } else if (stop) {
+    race = "race" in stop ? (work) => stop.race(work) : (work) => Promise.race([work, stop]);
+  }
+  let done = false;
   try {
+    // Most bodies come in one chunk: decoded as it is, without copying.
+    let result = await (race ? race(reader.read()) : reader.read());
+    if (stopped) throw reason;
+    if (result.done) return ((done = true), EMPTY);
+    let chunk = bytes(result.value);
+    if (chunk.byteLength > limit) return { text: decoder.decode(chunk.subarray(0, limit)), truncated: true };
+    let chunks: Uint8Array[] | undefined;
+    let received = chunk.byteLength;
     for (;;) {
-      const { done, value } = await (stop ? Promise.race([reader.read(), stop]) : reader.read());
-      if (done) return { text: decode(chunks, received), truncated: false };
-      if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
+      result = await (race ? race(reader.read()) : reader.read());
+      if (stopped) throw reason;
+      if (result.done) {
+        done = true;
+        return { text: decoder.decode(chunks ? join(chunks, received) : chunk), truncated: false };
+      }
+      const value = bytes(result.value);
+      (chunks ??= [chunk]).push(value);
       if (received + value.byteLength > limit) {
-        chunks.push(value.subarray(0, limit - received));
-        return { text: decode(chunks, limit), truncated: true };
+        chunks[chunks.length - 1] = value.subarray(0, limit - received);
+        return { text: decoder.decode(join(chunks, limit)), truncated: true };
       }
       received += value.byteLength;
-      chunks.push(value);
+      chunk = value;
     }
   } finally {
-    // Not awaited: a hostile stream's cancel may never settle. Releasing stops the download.
-    reader.cancel().catch(() => {});
+    if (stop && genuine && "watch" in stop) stop.unwatch();
+    // Not awaited: a hostile stream's cancel may never settle. Cancelling stops the download.
+    if (!done && !stopped) reader.cancel().catch(ignore);
   }
 }
 
-function decode(chunks: readonly Uint8Array[], length: number): string {
-  const decoder = new TextDecoder();
-  if (chunks.length === 1) return decoder.decode(chunks[0]);
+function genuineReader(stream: ReadableStream<Uint8Array>): ReadableStreamDefaultReader<Uint8Array> | undefined {
+  if (!getReader) return undefined;
+  try {
+    return getReader.call(stream) as ReadableStreamDefaultReader<Uint8Array>;
+  } catch {
+    return undefined;
+  }
+}
+
+function ignore(): void {}
+
+function bytes(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError("the response body gave a chunk that is not bytes");
+  return value;
+}
+
+function join(chunks: readonly Uint8Array[], length: number): Uint8Array {
   const whole = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
     whole.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return decoder.decode(whole);
+  return whole;
 }

@@ -3,12 +3,18 @@ import type { OperationDescriptor } from "./descriptor.js";
 import { asWritten, dropRepeats, snapshot } from "./input.js";
 import { cut, type Redactor } from "./redact.js";
 import type { Problem } from "./schema.js";
-import { validate } from "./validate.js";
+import { matches, validate } from "./validate.js";
 
 /** At most this many problems are kept on a ZApiValidationError; the rest are counted. */
 export const MAX_PROBLEMS = 100;
 /** The most of one problem's message kept. */
 const MAX_PROBLEM_TEXT = 4_000;
+
+function isDotSegment(text: string): boolean {
+  return text.length <= 6 && /^(\.|%2e){1,2}$/i.test(text);
+}
+
+const NO_PROBLEMS: { readonly problems: readonly Problem[]; readonly total: number } = Object.freeze({ problems: Object.freeze([]), total: 0 });
 
 /** One call as it will go on the wire, minus the credentials prefix. */
 export interface PreparedRequest {
@@ -26,13 +32,15 @@ export interface PreparedRequest {
 export function prepareRequest(name: string, descriptor: OperationDescriptor, input: unknown, redact: Redactor): PreparedRequest {
   const snap = snapshot(descriptor.input, input === undefined ? {} : input);
   const value = snap.value as Record<string, unknown>;
-  const { problems, total } = validate(descriptor.input, value, { keep: MAX_PROBLEMS });
-  const found: Problem[] = snap.problems.length > 0 ? [...snap.problems, ...problems] : problems;
+  // Problems are looked for only when there are some.
+  const { problems, total } = snap.problems.length === 0 && matches(descriptor.input, value) ? NO_PROBLEMS : validate(descriptor.input, value, { keep: MAX_PROBLEMS });
+  let found: readonly Problem[] = snap.problems.length > 0 ? [...snap.problems, ...problems] : problems;
   let count = snap.problems.length + total;
   for (const param of descriptor.pathParams) {
     // URL parsing would resolve a "." or ".." segment (even as %2E) and call another path.
-    if (count === 0 && /^(\.|%2e){1,2}$/i.test(String(value[param]))) {
-      found.push({ path: `/${param}`, message: 'cannot be "." or ".." (it would change the path called)', value: value[param] });
+    // Only once the input is valid: String() of an invalid value may throw.
+    if (count === 0 && isDotSegment(String(value[param]))) {
+      found = [{ path: `/${param}`, message: 'cannot be "." or ".." (it would change the path called)', value: value[param] }];
       count++;
     }
   }
@@ -52,9 +60,12 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
   }
   let path = descriptor.path;
   for (const param of descriptor.pathParams) path = path.replace(`{${param}}`, encodeURIComponent(String(value[param])));
-  const query = new URLSearchParams();
-  for (const param of descriptor.queryParams) if (value[param] !== undefined) query.append(param, String(value[param]));
-  const search = query.size > 0 ? `?${query}` : "";
+  let search = "";
+  if (descriptor.queryParams.length > 0) {
+    const query = new URLSearchParams();
+    for (const param of descriptor.queryParams) if (value[param] !== undefined) query.append(param, String(value[param]));
+    if (query.size > 0) search = `?${query}`;
+  }
   if (!descriptor.hasBody) return { path: path + search, body: undefined };
   const body: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {

@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { operations } from "../../generated/operations.js";
-import { normalizePhone } from "../../src/core/input.js";
+import { dropRepeats, hash, normalizePhone } from "../../src/core/input.js";
 import { createRedactor } from "../../src/core/redact.js";
 import { prepareRequest } from "../../src/core/request.js";
 import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "../../src/index.js";
@@ -125,5 +126,74 @@ describe("bad bodies are refused with every problem, where and what", () => {
     const error = await rejection(client.addParticipant({ ...seed, phones: [] }));
     expect(error).toBeInstanceOf(ZApiValidationError);
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe("normalizePhone removes what the regex it replaced removed", () => {
+  const DECORATION = /^[\s().-]*\+|[\s().-]+/g;
+  const byRegex = (phone: string) => phone.replace(DECORATION, "");
+
+  it("on every code unit, alone, around digits and after a +", () => {
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      const c = String.fromCharCode(unit);
+      for (const phone of [c, `5${c}5`, `${c}+55`, `+${c}55`, `${c}${c}+5${c}`]) {
+        if (normalizePhone(phone) !== byRegex(phone)) expect([unit, normalizePhone(phone)]).toEqual([unit, byRegex(phone)]);
+      }
+    }
+  });
+
+  it("on random strings of digits, decorations, pluses and anything else", () => {
+    const unit = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(..."0123456789") },
+      { weight: 4, arbitrary: fc.constantFrom(..." ()-.+\t\n\u00a0\u2028\u3000\ufeff") },
+      { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 1 }) },
+    );
+    const phone = fc.oneof(fc.array(unit, { maxLength: 24 }), fc.array(unit, { minLength: 60, maxLength: 3000 })).map((parts) => parts.join(""));
+    fc.assert(fc.property(phone, (written) => normalizePhone(written) === byRegex(written)), { numRuns: 3000 });
+  });
+
+  it("returns the very string when nothing is removed", () => {
+    const written = "55a44";
+    expect(normalizePhone(written)).toBe(written);
+  });
+});
+
+describe("dropRepeats keeps the first of each repeated string, in order", () => {
+  const reference = (array: unknown[]) => {
+    const seen = new Set<string>();
+    return array.filter((item) => typeof item !== "string" || (!seen.has(item) && (seen.add(item), true)));
+  };
+  const item = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom("5544999999999", "5544888888888", "1", "", "a", "\ud83d") },
+    { weight: 6, arbitrary: fc.string({ maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.constantFrom(1, null, undefined, true, ["1"], { a: 1 }) },
+  );
+
+  it("on short and long random lists (pairwise, then hashed)", () => {
+    const list = fc.oneof(fc.array(item, { maxLength: 32 }), fc.array(item, { minLength: 33, maxLength: 2000 }));
+    fc.assert(
+      fc.property(list, (array) => {
+        const expected = reference(array);
+        dropRepeats([array]);
+        expect(array).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("10,000 distinct phones, and the same twice over", () => {
+    const phones = Array.from({ length: 10_000 }, (_, i) => `55449${10_000_000 + i}`);
+    const twice = [...phones, ...phones];
+    dropRepeats([twice]);
+    expect(twice).toEqual(phones);
+  });
+
+  it("strings made to collide in its table: still right, through the sorted index", () => {
+    // 40 items make a 64-slot table; all of them in slot 0 probe 780 times, past the 640 allowed.
+    const colliding: string[] = [];
+    for (let i = 0; colliding.length < 40; i++) if ((hash(String(i)) & 63) === 0) colliding.push(String(i));
+    const array = [...colliding, colliding[3], ...colliding.slice(0, 5)];
+    dropRepeats([array]);
+    expect(array).toEqual(colliding);
   });
 });

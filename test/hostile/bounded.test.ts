@@ -156,6 +156,14 @@ describe("a fetch that ignores the abort signal", () => {
     expectNoTrace(outcome);
   }, 5_000);
 
+  // Not a ReadableStream: its reads cannot be ended by cancelling it, so each is raced.
+  it.each([200, 500])("status %i with a home-made body whose reads and cancel never settle: ZApiTimeoutError", async (status) => {
+    const reader = { read: () => new Promise(() => {}), cancel: () => new Promise(() => {}), releaseLock: () => {} };
+    const answer = { status, statusText: "", type: "basic", redirected: false, headers: new Headers({ "content-length": "14" }), body: { getReader: () => reader } };
+    const { fetch } = fakeFetch(() => answer as unknown as Response);
+    expect(await rejection(clientFor("https://api.z-api.io", { fetch, timeoutMs: 40 }).addParticipant(seed))).toBeInstanceOf(ZApiTimeoutError);
+  }, 5_000);
+
   it("the caller's signal ends the call too, although the fetch never looks at it", async () => {
     const { fetch } = fakeFetch(stalling(200));
     const controller = new AbortController();
