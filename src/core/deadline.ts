@@ -9,7 +9,8 @@ import { ZApiError } from "../errors/zapi-error.js";
  * Deadlines of the same length share one timer: they end in the order they start, so they
  * queue, and the timer is armed for the first. A setTimeout and a clearTimeout a call cost
  * more than the rest of the deadline; a shared timer is left armed, unreferenced, when its
- * queue empties, and referenced again by the next call.
+ * queue empties, and referenced again by the next call. Only where timers can be unreferenced
+ * (Node, Bun, Deno): elsewhere each deadline has its own timer.
  */
 export class Deadline {
   private readonly controller = new AbortController();
@@ -113,15 +114,25 @@ const queues = new Map<number, Queue>();
 /** Emptied queues kept, their timers unreferenced, for the next call of the same length. */
 const MAX_IDLE_QUEUES = 8;
 
+// Where a timer is a bare number (edge runtimes), it may belong to the request that set it
+// and not outlive it, so it is never shared: each deadline keeps a queue of its own.
+let shareable: boolean | undefined;
+
 function enqueue(deadline: Deadline, ms: number): void {
-  let queue = queues.get(ms);
-  if (!queue) queues.set(ms, (queue = { ms, live: new Set(), timer: undefined }));
+  let queue = shareable === false ? undefined : queues.get(ms);
+  if (!queue) {
+    queue = { ms, live: new Set(), timer: undefined };
+    if (shareable !== false) queues.set(ms, queue);
+  }
   deadline.endsAt = performance.now() + ms;
   deadline.queue = queue;
   queue.live.add(deadline);
   // An idle timer fires at or before this deadline's end (its own ended earlier): it then re-arms.
-  if (!queue.timer) queue.timer = setTimeout(fire, ms, queue);
-  else if (queue.live.size === 1) (queue.timer as { ref?(): void }).ref?.();
+  if (!queue.timer) {
+    queue.timer = setTimeout(fire, ms, queue);
+    shareable ??= typeof (queue.timer as { unref?: unknown }).unref === "function";
+    if (!shareable) queues.delete(ms);
+  } else if (queue.live.size === 1) (queue.timer as { ref?(): void }).ref?.();
 }
 
 function dequeue(deadline: Deadline): void {

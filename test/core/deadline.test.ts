@@ -69,4 +69,28 @@ describe("deadlines sharing a timer", () => {
     expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: "true" });
     expect(performance.now() - started).toBeLessThan(15_000);
   });
+
+  it("where a timer is a bare number (edge runtimes), each deadline has its own timer, and each still ends", async () => {
+    // Timers that can't be unreferenced may belong to the request that set them: one call's
+    // timer must never be what ends another's. Here setTimeout gives numbers, as in Workers.
+    const script = `
+      const real = { set: setTimeout, clear: clearTimeout };
+      const timers = new Map();
+      let next = 1, armed = 0;
+      globalThis.setTimeout = (fn, ms, ...args) => { const id = next++; armed++; timers.set(id, real.set(() => { timers.delete(id); fn(...args); }, ms)); return id; };
+      globalThis.clearTimeout = (id) => { real.clear(timers.get(id)); timers.delete(id); };
+      const { createZApiClient } = await import(${JSON.stringify(`${projectRoot}dist/index.js`)});
+      const fetch = (_url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+      const client = createZApiClient({ instanceId: "i", token: "t", baseUrl: "http://127.0.0.1:9", fetch, timeoutMs: 50, retry: false });
+      const call = () => client.addParticipant({ autoInvite: true, communityId: "1", phones: ["1"] }).then(() => "ok", (e) => e.name);
+      const outcomes = await Promise.all([call(), call(), call()]);
+      console.log(JSON.stringify({ outcomes, armed, left: timers.size }));
+    `;
+    const { code, stdout, stderr } = await run(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
+    expect(code, stderr).toBe(0);
+    const { outcomes, armed, left } = JSON.parse(stdout) as { outcomes: string[]; armed: number; left: number };
+    expect(outcomes).toEqual(["ZApiTimeoutError", "ZApiTimeoutError", "ZApiTimeoutError"]);
+    expect(armed).toBeGreaterThanOrEqual(3);
+    expect(left).toBe(0);
+  });
 });
