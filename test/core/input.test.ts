@@ -148,8 +148,8 @@ describe("normalizePhone removes what the regex it replaced removed", () => {
       { weight: 4, arbitrary: fc.constantFrom(..." ()-.+\t\n\u00a0\u2028\u3000\ufeff") },
       { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 1 }) },
     );
-    const phone = fc.oneof(fc.array(unit, { maxLength: 24 }), fc.array(unit, { minLength: 60, maxLength: 3000 })).map((parts) => parts.join(""));
-    fc.assert(fc.property(phone, (written) => normalizePhone(written) === byRegex(written)), { numRuns: 3000 });
+    const phone = fc.oneof(fc.array(unit, { maxLength: 24 }), fc.array(unit, { minLength: 60, maxLength: 600 })).map((parts) => parts.join(""));
+    fc.assert(fc.property(phone, (written) => normalizePhone(written) === byRegex(written)), { numRuns: 300 });
   });
 
   it("returns the very string when nothing is removed", () => {
@@ -177,7 +177,7 @@ describe("dropRepeats keeps the first of each repeated string, in order", () => 
         dropRepeats([array]);
         expect(array).toEqual(expected);
       }),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
   });
 
