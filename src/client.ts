@@ -7,8 +7,11 @@ import { resolveOptions, type ZApiClientOptions } from "./core/options.js";
 import { createRedactor, REDACTED } from "./core/redact.js";
 import type { CredentialedPaths, ZApiMethods } from "./types.js";
 
-// Captured when this module loads, before anything can wrap it.
-const RUNTIME_FETCH = globalThis.fetch;
+// The runtime's own fetch, as it was when this module loaded, before anything could wrap
+// it. Node defines it as a lazy getter that loads undici: the descriptor is kept, and read
+// at creation, so importing the client does not load an HTTP stack it may not use yet.
+const FETCH_PROPERTY = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+const runtimeFetch = (): unknown => (FETCH_PROPERTY?.get ? FETCH_PROPERTY.get.call(globalThis) : FETCH_PROPERTY?.value);
 
 /** What {@link createZApiClient} returns: one method per operation of the spec, and `api`. It holds no readable secret. */
 export type ZApiClient = ZApiMethods & {
@@ -42,7 +45,7 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
     bodyHeaders: Object.freeze({ ...headers, "Content-Type": "application/json" }),
     options: resolved,
     redact,
-    nativeFetch: resolved.fetch === RUNTIME_FETCH,
+    nativeFetch: resolved.fetch === runtimeFetch(),
   };
   const client: Record<string, unknown> = {};
   for (const [name, descriptor] of Object.entries(operations)) client[name] = createOperation(name, descriptor, connection);

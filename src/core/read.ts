@@ -23,8 +23,9 @@ type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["re
 const EMPTY: Body = { text: "", truncated: false };
 // Stateless between calls without { stream: true }: one serves every body.
 const decoder = new TextDecoder();
-// The runtime's own, taken before anything can replace them.
-const getReader = typeof ReadableStream === "function" ? ReadableStream.prototype.getReader : undefined;
+// The runtime's own getReader, taken at the first read: Node loads its web streams on the
+// first use of ReadableStream, which an import of the client should not pay for.
+let getReader: ((this: ReadableStream) => ReadableStreamDefaultReader) | null | undefined;
 
 /**
  * Reads at most `limit` bytes of the body, as the stream gives them: after any
@@ -102,6 +103,7 @@ export async function readBody(
 }
 
 function genuineReader(stream: ReadableStream<Uint8Array>): ReadableStreamDefaultReader<Uint8Array> | undefined {
+  getReader ??= typeof ReadableStream === "function" ? ReadableStream.prototype.getReader : null;
   if (!getReader) return undefined;
   try {
     return getReader.call(stream) as ReadableStreamDefaultReader<Uint8Array>;
