@@ -5,8 +5,8 @@ import { documentedSpec, type DocumentedOperation } from "./spec.js";
 
 // The spec's x-codeSamples are what the rendered docs show for each operation: each one is
 // type-checked as a module of its own, the way a user would paste it, with "zapi-client"
-// resolved to this project's src/index.ts, by the global setup's one tsc run over every
-// sample (test/setup/samples.ts). Like the README samples, they cannot rot.
+// resolved to the built package's declarations, by the global setup's one tsc run over
+// every sample (test/setup/samples.ts). Like the README samples, they cannot rot.
 const operationIds = Object.keys(operations);
 const checked = inject("samples");
 

@@ -24,18 +24,16 @@ export default async function setup(project: TestProject) {
   console.log(`Node ${process.version}: building dist/, starting the Prism mock, type-checking the samples`);
   mkdirSync(`${projectRoot}test-output`, { recursive: true });
   const run = promisify(execFile);
-  const [prism, built, samples] = await Promise.allSettled([
-    startPrism(),
-    run(process.execPath, [`${projectRoot}scripts/build.mjs`]),
-    // The spec as one dereferenced JSON document, once, for the tests that read its examples
-    // and for the samples' check, which takes the x-codeSamples from it.
-    run(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--dereferenced", "--ext", "json", "-o", SPEC_BUNDLE], { cwd: projectRoot }).then(checkSamples),
-  ]);
-  if (prism.status === "rejected" || built.status === "rejected" || samples.status === "rejected") {
+  const built = run(process.execPath, [`${projectRoot}scripts/build.mjs`]);
+  // The spec as one dereferenced JSON document, once, for the tests that read its examples
+  // and for the samples' check, which takes the x-codeSamples from it.
+  const bundled = run(`${projectRoot}node_modules/.bin/redocly`, ["bundle", "zapi", "--dereferenced", "--ext", "json", "-o", SPEC_BUNDLE], { cwd: projectRoot });
+  const [prism, build, samples] = await Promise.allSettled([startPrism(), built, Promise.all([built, bundled]).then(checkSamples)]);
+  if (prism.status === "rejected" || build.status === "rejected" || samples.status === "rejected") {
     // Nothing started here may outlive a setup that failed.
     if (prism.status === "fulfilled") await prism.value.stop();
     if (samples.status === "fulfilled") rmSync(samples.value.dir, { recursive: true, force: true });
-    throw [prism, built, samples].flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []))[0];
+    throw [prism, build, samples].flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []))[0];
   }
   const { url, stop } = prism.value;
   const check = samples.value;
