@@ -28,14 +28,14 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
         let response: Response;
         try {
           const outgoing = new Request(request, { redirect: "manual", signal: deadline.signal });
-          response = await Promise.race([options.fetch(outgoing), deadline.interrupt()]);
+          response = await deadline.race(options.fetch(outgoing));
         } catch (error) {
           throw deadline.stopped() ?? networkError(error, redact);
         }
         const ok = response.status >= 200 && response.status <= 299 && response.type !== "opaqueredirect";
         let body;
         try {
-          body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline.interrupt());
+          body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline);
         } catch (error) {
           throw deadline.stopped() ?? networkError(error, redact);
         }

@@ -16,7 +16,6 @@ export class Deadline {
   private readonly controller = new AbortController();
   private readonly caller: AbortSignal | undefined;
   private readonly onAbort: (() => void) | undefined;
-  private rejection: Promise<never> | undefined;
   /** Told when the attempt ends: rejects the {@link race} under way, or cancels a read. */
   private stop: ((reason: unknown) => void) | undefined = undefined;
   // The timer queue it is in, while it runs, and when it ends.
@@ -71,20 +70,6 @@ export class Deadline {
 
   unwatch(): void {
     this.stop = undefined;
-  }
-
-  /**
-   * Rejects when the attempt is stopped. Raced against a `fetch` or a body that may ignore
-   * the signal, so neither can hold the call past its time. Made on first use.
-   */
-  interrupt(): Promise<never> {
-    if (this.rejection) return this.rejection;
-    const { signal } = this.controller;
-    this.rejection = signal.aborted
-      ? Promise.reject(signal.reason)
-      : new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
-    this.rejection.catch(ignore);
-    return this.rejection;
   }
 
   /** Why the attempt was stopped, when it was: the timeout's or the caller's error. */

@@ -1,3 +1,5 @@
+import type { Deadline } from "./deadline.js";
+
 /** The most of an error answer's body that is read; the rest is cancelled, not downloaded. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** The most of an error body's text an error keeps, after redaction. */
@@ -7,15 +9,6 @@ export const MAX_ERROR_TEXT = 2_000;
 export interface Body {
   readonly text: string;
   readonly truncated: boolean;
-}
-
-/** Ends a read early: a promise that rejects, one made on demand, or a Deadline. */
-export type Interrupt = Promise<never> | (() => Promise<never>) | Watchable;
-
-interface Watchable {
-  race<T>(work: T | PromiseLike<T>): Promise<T>;
-  watch(onEnd: (reason: unknown) => void): void;
-  unwatch(): void;
 }
 
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
@@ -29,20 +22,20 @@ let getReader: ((this: ReadableStream) => ReadableStreamDefaultReader) | null | 
 
 /**
  * Reads at most `limit` bytes of the body, as the stream gives them: after any
- * `Content-Encoding` was undone, whatever `Content-Length` says. `interrupt` (or what it
- * returns, asked for only when the body is streamed) rejects on a timeout or an abort, and
- * wins even against a stream (or a `fetch`) that ignores the signal.
+ * `Content-Encoding` was undone, whatever `Content-Length` says. The attempt's `deadline`
+ * (its timeout or abort) ends the read, even against a stream (or a `fetch`) that ignores
+ * the signal.
  *
  * A genuine ReadableStream (the runtime's getReader accepts it) is not raced: when the
- * interrupt comes, its reader is cancelled, which settles a pending read at once whatever
+ * deadline comes, its reader is cancelled, which settles a pending read at once whatever
  * its source does (the Streams standard's ReadableStreamCancel closes the stream before it
- * asks the source), and the read then throws the interrupt's reason. Anything else that
+ * asks the source), and the read then throws the deadline's reason. Anything else that
  * calls itself a body is raced, read by read.
  */
 export async function readBody(
   message: { readonly body: ReadableStream<Uint8Array> | null; readonly headers?: Headers; text?(): Promise<string> },
   limit: number,
-  interrupt: Interrupt | undefined,
+  deadline: Deadline | undefined,
   trustLength = false,
 ): Promise<Body> {
   // The runtime's own fetch stops at Content-Length; without Content-Encoding that is the size.
@@ -51,23 +44,21 @@ export async function readBody(
     if (declared !== null && Number(declared) <= limit) return { text: await message.text(), truncated: false };
   }
   const stream = message.body;
-  const stop = typeof interrupt === "function" ? interrupt() : interrupt;
   if (!stream) return EMPTY;
   const genuine = genuineReader(stream);
   const reader = genuine ?? stream.getReader();
   let stopped = false;
   let reason: unknown;
   let race: ((work: Promise<ReadResult>) => Promise<ReadResult>) | undefined;
-  if (stop && genuine) {
+  if (deadline && genuine) {
     const onEnd = (why: unknown) => {
       if (stopped) return;
       (stopped = true), (reason = why);
       reader.cancel(why).catch(ignore);
     };
-    if ("watch" in stop) stop.watch(onEnd);
-    else stop.catch(onEnd);
-  } else if (stop) {
-    race = "race" in stop ? (work) => stop.race(work) : (work) => Promise.race([work, stop]);
+    deadline.watch(onEnd);
+  } else if (deadline) {
+    race = (work) => deadline.race(work);
   }
   let done = false;
   try {
@@ -96,7 +87,7 @@ export async function readBody(
       chunk = value;
     }
   } finally {
-    if (stop && genuine && "watch" in stop) stop.unwatch();
+    if (deadline && genuine) deadline.unwatch();
     // Not awaited: a hostile stream's cancel may never settle. Cancelling stops the download.
     if (!done && !stopped) reader.cancel().catch(ignore);
   }
