@@ -3,7 +3,7 @@ import { ZApiResponseError } from "../errors/response-error.js";
 import { ZApiError } from "../errors/zapi-error.js";
 import type { CredentialedPaths } from "../types.js";
 import { Deadline } from "./deadline.js";
-import { networkError, type Connection } from "./engine.js";
+import { FOLLOWED_REDIRECT, isOk, networkError, tooLarge, type Connection } from "./engine.js";
 import { MAX_ERROR_BODY_BYTES, MAX_ERROR_TEXT, readBody } from "./read.js";
 import { cut } from "./redact.js";
 
@@ -32,7 +32,7 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
         } catch (error) {
           throw deadline.stopped() ?? networkError(error, redact);
         }
-        const ok = response.status >= 200 && response.status <= 299 && response.type !== "opaqueredirect";
+        const ok = isOk(response);
         let body;
         try {
           body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline);
@@ -41,11 +41,11 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
         }
         const status = response.type === "opaqueredirect" ? 0 : response.status;
         if (ok && body.truncated) {
-          throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
+          throw new ZApiResponseError(tooLarge(options), { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
         }
         // As in the methods: an answer from wherever a redirect led is not Z-API's answer.
         if (response.redirected) {
-          throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
+          throw new ZApiResponseError(FOLLOWED_REDIRECT, { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
         }
         const headers = new Headers();
         response.headers.forEach((value, name) => headers.append(name, redact.text(value)));

@@ -90,10 +90,15 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
   };
 }
 
-function isOk(response: Response): boolean {
+/** A 2xx that is not a redirect the fetch turned opaque: the only answers read as results. */
+export function isOk(response: Response): boolean {
   const { status } = response;
   return status >= 200 && status <= 299 && response.type !== "opaqueredirect";
 }
+
+// Why a 2xx is not a result, for the methods and for api alike.
+export const FOLLOWED_REDIRECT = "it came through a redirect, which the fetch in use followed although the client asked it not to";
+export const tooLarge = (options: ResolvedOptions) => `it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`;
 
 /** The answer, read: the checked 200 body, or the error it makes. */
 function interpret(connection: Connection, descriptor: OperationDescriptor, path: string, response: Response, ok: boolean, body: Body): unknown {
@@ -116,14 +121,10 @@ function interpret(connection: Connection, descriptor: OperationDescriptor, path
   }
   // Redaction is for what an error keeps: never paid on the way to a result.
   if (response.redirected) {
-    throw new ZApiResponseError("it came through a redirect, which the fetch in use followed although the client asked it not to", {
-      status,
-      url: safeUrl(connection, path),
-      body: cut(redact.read(body), MAX_ERROR_TEXT),
-    });
+    throw new ZApiResponseError(FOLLOWED_REDIRECT, { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
   }
   if (body.truncated) {
-    throw new ZApiResponseError(`it is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`, { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
+    throw new ZApiResponseError(tooLarge(options), { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
   }
   const parsed = parseJson(body.text);
   if (parsed === NOT_JSON) throw new ZApiResponseError("it is not JSON", { status, url: safeUrl(connection, path), body: cut(redact.read(body), MAX_ERROR_TEXT) });
