@@ -208,7 +208,11 @@ export function invalid(name: string, expected: string, got: unknown): never {
 
 /** Refuses anything but an object, and keys of it that are not `known`, naming them and the known ones. */
 export function rejectUnknown(object: unknown, known: readonly string[], where: string): asserts object is object {
-  if (typeof object !== "object" || object === null) throw new ZApiError(`The options of ${where} must be an object (known: ${known.join(", ")}), got ${show(object)}`);
+  if (typeof object !== "object" || object === null) {
+    // A string passed in place of the options is most likely a token or a webhook secret.
+    const got = typeof object === "string" ? "a string (not shown: it may be a secret)" : show(object);
+    throw new ZApiError(`The options of ${where} must be an object (known: ${known.join(", ")}), got ${got}`);
+  }
   const unknown = Object.keys(object).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${unknown.map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key)).join(", ")} (known: ${known.join(", ")})`);

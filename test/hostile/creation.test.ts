@@ -2,7 +2,7 @@
 // client or calling it is refused at once, with a message that names the problem and never
 // echoes a secret; credentials are sent, and redacted, exactly as trimmed.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createZApiClient, ZApiError, ZApiHttpError } from "../../src/index.js";
+import { createWebhookHandler, createZApiClient, ZApiError, ZApiHttpError } from "../../src/index.js";
 import { json, startServer } from "../helpers/server.js";
 import { CLIENT_TOKEN, expectNoTrace, fakeFetch, ODD_CLIENT_TOKEN, ODD_TOKEN, rejection, seed, thrown, TOKEN } from "./hostile.js";
 
@@ -221,6 +221,28 @@ describe("credentials with surrounding whitespace, or a control character inside
     const error = thrown(() => createZApiClient({ ...base, clientToken }));
     expect(error).toBeInstanceOf(ZApiError);
     expectNoTrace(error);
+  });
+});
+
+describe("a secret passed in place of the options", () => {
+  // The likeliest string to land where an options object belongs is a token or a secret.
+  it.each([
+    ["createZApiClient", () => createZApiClient(TOKEN as never)],
+    ["createWebhookHandler", () => createWebhookHandler(CLIENT_TOKEN as never)],
+  ])("%s refuses it, saying it got a string, and never shows it", (where, create) => {
+    const error = thrown(create);
+    expect(error).toBeInstanceOf(ZApiError);
+    expect(error.message).toContain(`The options of ${where} must be an object`);
+    expect(error.message).toContain("got a string (not shown: it may be a secret)");
+    expectNoTrace(error);
+  });
+
+  it("a call's options: the same", async () => {
+    const { fetch, calls } = fakeFetch(() => new Response('{"value":true}'));
+    const error = await rejection(createZApiClient({ ...base, fetch }).addParticipant(seed, CLIENT_TOKEN as never));
+    expect(error.message).toContain("got a string (not shown: it may be a secret)");
+    expectNoTrace(error);
+    expect(calls).toHaveLength(0);
   });
 });
 
