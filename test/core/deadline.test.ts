@@ -45,14 +45,16 @@ describe("deadlines sharing a timer", () => {
   });
 
   it("a deadline started by another's end (an abort listener) does not delay the rest", async () => {
-    const first = new Deadline(30, undefined);
+    // 200 ms each, 10 ms apart: the third (started when the first ends) is due 190 ms after
+    // the second, so only a timer delayed that long by a busy machine could end both at once.
+    const first = new Deadline(200, undefined);
     await sleep(10);
     const secondStart = performance.now();
-    const second = endOf(new Deadline(30, undefined));
+    const second = endOf(new Deadline(200, undefined));
     let third: Deadline | undefined;
-    first.signal.addEventListener("abort", () => (third = new Deadline(30, undefined)));
+    first.signal.addEventListener("abort", () => (third = new Deadline(200, undefined)));
     const { at } = await second;
-    expect(at - secondStart).toBeLessThan(30 + 500);
+    expect(at - secondStart).toBeLessThan(200 + 500);
     expect(third?.signal.aborted).toBe(false);
     await endOf(third!);
   });
