@@ -25,7 +25,8 @@ const NEW_OPERATION = `  /instances/{instanceId}/token/{token}/group-invitation-
           description: The invitation link.
           schema:
             type: string
-            pattern: ^https://
+            # A quote and a backslash: generated/ carries the schema as a JSON string in quotes.
+            pattern: ^https://[^\\s']+$
             examples:
               - https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd
           examples:
@@ -137,8 +138,8 @@ describe("a new operation in the spec", () => {
   it("is generated with no change to src/", () => {
     expect(generated.code, generated.stderr).toBe(0);
     const operationsFile = readFileSync(join(copy, "generated/operations.ts"), "utf8");
-    expect(operationsFile).toContain("getGroupInvitationMetadata: {");
-    expect(operationsFile).toContain('"path": "/group-invitation-metadata"');
+    expect(operationsFile).toContain("getGroupInvitationMetadata: JSON.parse('{");
+    expect(operationsFile).toContain('"path":"/group-invitation-metadata"');
     expect(operationsFile).toContain("export type GetGroupInvitationMetadataInput");
     expect(readFileSync(join(copy, "generated/zapi.ts"), "utf8")).toContain("getGroupInvitationMetadata: {");
     // Nothing under src/ was added, removed or changed.
@@ -173,7 +174,7 @@ describe("a new operation in the spec", () => {
     expect(typeof client["getGroupInvitationMetadata"]).toBe("function");
     const method = client["getGroupInvitationMetadata"]!;
 
-    for (const bad of [{ url: "http://x" }, {}, { url: "https://x", other: 1 }]) {
+    for (const bad of [{ url: "http://x" }, {}, { url: "https://x", other: 1 }, { url: "https://x'y" }, { url: "https://x y" }]) {
       const error = await method(bad).then(
         () => undefined,
         (e: unknown) => e,
@@ -181,7 +182,7 @@ describe("a new operation in the spec", () => {
       expect(error, JSON.stringify(bad)).toBeInstanceOf(copied.ZApiValidationError);
     }
     const refused = await method({ url: "http://x" }).catch((e: { problems: { path: string }[] }) => e.problems);
-    expect(refused).toEqual([expect.objectContaining({ path: "/url" })]);
+    expect(refused).toEqual([expect.objectContaining({ path: "/url", message: expect.stringContaining("://[^\\s']+$)") })]);
     expect(calls).toEqual([]);
 
     const result = await method({ url: "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd" });
