@@ -1,10 +1,11 @@
 // @ts-check
-// Builds dist/: one ESM file for the code (loading one module instead of fifteen makes a
-// cold import about twice as fast) and tsc's declarations for the types. The command
-// line (src/cli/main.ts) is a second file, dist/cli.js, so that importing the client
-// never loads what only the command needs (libphonenumber-js and its metadata).
+// Builds dist/: one minified ESM file for the code, openapi-fetch included, and tsc's
+// declarations for the types. A cold import is mostly V8 parsing source: one module instead
+// of two (openapi-fetch's resolution and load) and minified code made it about twice as
+// fast. The command line (src/cli/main.ts) is a second file, dist/cli.js, so that importing
+// the client never loads what only the command needs (libphonenumber-js and its metadata).
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { copyFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
@@ -17,9 +18,12 @@ await esbuild.build({
   format: "esm",
   platform: "neutral",
   target: "es2022",
-  external: ["openapi-fetch"],
+  // Identifiers too: a quarter less for V8 to parse. The error classes keep their names (keepName).
+  minify: true,
   logLevel: "warning",
 });
+// openapi-fetch is MIT-licensed: a copy of it ships with its notice.
+copyFileSync(`${root}node_modules/openapi-fetch/LICENSE`, `${root}dist/openapi-fetch.LICENSE`);
 
 /** @type {esbuild.Plugin} The command imports the client as "../index.js": the built ./index.js, not a second copy. */
 const clientFromDist = {

@@ -1,7 +1,10 @@
-import { ZApiError } from "./zapi-error.js";
+import { keepName, ZApiError } from "./zapi-error.js";
 
 /** The caller's `signal` aborted the call. `cause` is the signal's reason. */
 export class ZApiAbortError extends ZApiError {
+  static {
+    keepName(this, "ZApiAbortError");
+  }
   override readonly name = "ZApiAbortError";
 
   constructor(reason: unknown) {

@@ -1,4 +1,4 @@
-import { ZApiError } from "./zapi-error.js";
+import { keepName, ZApiError } from "./zapi-error.js";
 
 /** What the HTTP errors carry; every text in it was redacted before it was cut. */
 export interface HttpErrorDetails {
@@ -14,6 +14,9 @@ export interface HttpErrorDetails {
  * one too: it is never followed, so no credential reaches another origin.
  */
 export class ZApiHttpError extends ZApiError {
+  static {
+    keepName(this, "ZApiHttpError");
+  }
   override readonly name = "ZApiHttpError";
   readonly status: number;
   readonly body: unknown;

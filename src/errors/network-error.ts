@@ -1,10 +1,13 @@
-import { ZApiError } from "./zapi-error.js";
+import { keepName, ZApiError } from "./zapi-error.js";
 
 /**
  * The request failed below HTTP: refused, reset, DNS, TLS. `cause` is the underlying
  * error, with any secret redacted.
  */
 export class ZApiNetworkError extends ZApiError {
+  static {
+    keepName(this, "ZApiNetworkError");
+  }
   override readonly name = "ZApiNetworkError";
   /** The system error code, such as `ECONNREFUSED`, when the runtime gives one. */
   readonly code: string | undefined;

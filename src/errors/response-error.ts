@@ -1,11 +1,14 @@
 import type { HttpErrorDetails } from "./http-error.js";
-import { ZApiError } from "./zapi-error.js";
+import { keepName, ZApiError } from "./zapi-error.js";
 
 /**
  * Z-API answered 2xx, but the body is not what the spec says (not JSON, the wrong shape,
  * too large). The call may have been carried out; it is never retried.
  */
 export class ZApiResponseError extends ZApiError {
+  static {
+    keepName(this, "ZApiResponseError");
+  }
   override readonly name = "ZApiResponseError";
   readonly status: number;
   readonly body: unknown;

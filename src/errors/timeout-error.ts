@@ -1,10 +1,13 @@
-import { ZApiError } from "./zapi-error.js";
+import { keepName, ZApiError } from "./zapi-error.js";
 
 /**
  * An attempt took longer than its timeout. Z-API may still have carried it out, so it
  * is not retried unless `retry.unsafe` is set.
  */
 export class ZApiTimeoutError extends ZApiError {
+  static {
+    keepName(this, "ZApiTimeoutError");
+  }
   override readonly name = "ZApiTimeoutError";
   readonly timeoutMs: number;
 

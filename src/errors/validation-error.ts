@@ -1,7 +1,7 @@
 import type { Problem } from "../core/schema.js";
 import { cut } from "../core/redact.js";
 import { describeProblem } from "../core/validate.js";
-import { ZApiError } from "./zapi-error.js";
+import { keepName, ZApiError } from "./zapi-error.js";
 
 /** How many problems the message lists; `problems` keeps up to 100, `problemCount` counts all. */
 const LISTED = 20;
@@ -14,6 +14,9 @@ const MAX_LISTING = 8_000;
  * the offending value as you wrote it; `problemCount` counts them all.
  */
 export class ZApiValidationError extends ZApiError {
+  static {
+    keepName(this, "ZApiValidationError");
+  }
   override readonly name = "ZApiValidationError";
   readonly problems: readonly Problem[];
   readonly problemCount: number;

@@ -4,5 +4,16 @@
  * without them and everything that comes from the server or the network is redacted.
  */
 export class ZApiError extends Error {
+  static {
+    keepName(this, "ZApiError");
+  }
   override readonly name: string = "ZApiError";
+}
+
+/**
+ * Gives a class its name for good: the published code is minified, and loggers (pino's
+ * `type`) and `util.inspect` read `constructor.name`.
+ */
+export function keepName(errorClass: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(errorClass, "name", { value: name });
 }

@@ -1,18 +1,36 @@
 // The command ships beside the client without weighing on it: importing the client loads
 // nothing the command needs, and the command reuses the built client.
 import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/project.js";
 
 const specifiers = (code: string) => [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
 
 describe("package boundaries", () => {
-  it("dist/index.js, the client, imports openapi-fetch and nothing else: no libphonenumber-js, no command code", () => {
+  it("dist/index.js, the client, imports nothing: openapi-fetch is in it, with its licence beside it; no libphonenumber-js, no command code", () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
-    expect(specifiers(client)).toEqual(["openapi-fetch"]);
+    expect(specifiers(client)).toEqual([]);
+    expect(readFileSync(`${projectRoot}dist/openapi-fetch.LICENSE`, "utf8")).toContain("Copyright (c) 2023 Drew Powers");
     expect(client).not.toMatch(/\bimport\s*\(/);
     expect(client).not.toContain("libphonenumber");
     expect(client).not.toContain("add-participants");
+  });
+
+  it("dist/index.js is minified, and its error classes keep their names for loggers and util.inspect", async () => {
+    const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
+    expect(client.split("\n").length).toBeLessThan(20);
+    const built = (await import(`${projectRoot}dist/index.js`)) as Record<string, unknown>;
+    const classes = Object.entries(built).filter(([name]) => name.endsWith("Error"));
+    expect(classes.map(([name]) => name).sort()).toEqual(["ZApiAbortError", "ZApiError", "ZApiHttpError", "ZApiNetworkError", "ZApiResponseError", "ZApiTimeoutError", "ZApiValidationError"]);
+    for (const [name, errorClass] of classes) {
+      const prototype = (errorClass as { prototype: object }).prototype;
+      expect((errorClass as { name: string }).name).toBe(name);
+      expect(inspect(Object.create(prototype))).toMatch(new RegExp(`^\\[?${name}\\b`));
+    }
+    const zapi = (built["createZApiClient"] as (options: object) => { addParticipant(input: object): Promise<unknown> })({ instanceId: "i", token: "t" });
+    const thrown = await zapi.addParticipant({}).catch((error: unknown) => error);
+    expect(inspect(thrown)).toMatch(/^ZApiValidationError: Invalid input for addParticipant/);
   });
 
   it("dist/cli.js is an executable module that uses the built client, libphonenumber-js and node built-ins", () => {
