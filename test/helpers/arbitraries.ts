@@ -71,7 +71,13 @@ function stringArbitrary(schema: Schema, mode: Mode): fc.Arbitrary<unknown> {
   const min = schema.minLength ?? 0;
   const max = schema.maxLength;
   const fits = (text: string) => codePoints(text) >= min && (max === undefined || codePoints(text) <= max);
-  const base = schema.pattern === undefined ? fc.string({ minLength: min, maxLength: max ?? min + 12 }) : fc.stringMatching(new RegExp(schema.pattern));
+  const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern);
+  const base =
+    schema.format === "uri"
+      ? fc.webUrl({ validSchemes: ["https"], withQueryParameters: true, withFragments: true }).filter((url) => pattern?.test(url) ?? true)
+      : pattern === undefined
+        ? fc.string({ minLength: min, maxLength: max ?? min + 12 })
+        : fc.stringMatching(pattern);
   const good = base.filter(fits);
   const valid: Weighted[] = [{ weight: 6, arbitrary: good }];
   if (typeof schema.example === "string") valid.push({ weight: 1, arbitrary: fc.constant(schema.example) });
