@@ -198,6 +198,11 @@ function describeOperation(path, method, item, operation) {
       ...(required.length > 0 ? { required } : {}),
     };
   }
+  // The engine fills the path from its {names}: each must be a declared path parameter, and each of those used.
+  const templated = [...path.slice(CREDENTIALS_PREFIX.length).matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]);
+  if ([...templated].sort().join("\n") !== [...pathParams].sort().join("\n")) {
+    throw new Error(`${name}: the path's parameters (${templated.join(", ") || "none"}) are not its declared path parameters (${pathParams.join(", ") || "none"})`);
+  }
   const ok = operation.responses?.["200"]?.content?.["application/json"]?.schema;
   if (!ok) throw new Error(`${name}: needs a 200 response with an application/json schema`);
   const retry = operation["x-zapi-retry"];

@@ -88,6 +88,8 @@ const tool = (...parts: string[]) => join(projectRoot, ...parts);
 let work: string;
 let copy: string;
 let clash: string;
+let undeclared: string;
+let undeclaredRun: Promise<Awaited<ReturnType<typeof run>>>;
 let generated: Awaited<ReturnType<typeof run>>;
 let clashing: Promise<Awaited<ReturnType<typeof run>>>;
 let typecheck: Promise<Awaited<ReturnType<typeof run>>>;
@@ -109,25 +111,32 @@ beforeAll(async () => {
   work = mkdtempSync(tool("test-output", "new-operation-"));
   copy = join(work, "project");
   clash = join(work, "clash");
+  undeclared = join(work, "undeclared");
   for (const entry of ["spec", "scripts", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json", "tsconfig.build.json"]) {
     cpSync(tool(entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(tool("node_modules"), join(copy, "node_modules"));
-  for (const entry of ["spec", "redocly.yaml", "package.json"]) cpSync(tool(entry), join(clash, entry), { recursive: true });
+  for (const entry of ["spec", "redocly.yaml", "package.json"]) {
+    cpSync(tool(entry), join(clash, entry), { recursive: true });
+    cpSync(tool(entry), join(undeclared, entry), { recursive: true });
+  }
 
   const original = readFileSync(tool("spec/zapi.yaml"), "utf8");
   writeFileSync(join(copy, "spec/zapi.yaml"), insertOnce(original, "\npaths:\n", `\npaths:\n${NEW_OPERATION}`));
   writeFileSync(join(clash, "spec/zapi.yaml"), insertOnce(original, "      operationId: getGroupInvitationLink\n", CLASHING_BODY));
+  // A {name} in the path that no path parameter declares: the engine would fill it with "undefined".
+  writeFileSync(join(undeclared, "spec/zapi.yaml"), insertOnce(original, "  /instances/{instanceId}/token/{token}/group-metadata/{groupId}:\n", "  /instances/{instanceId}/token/{token}/group-metadata/{groupId}/{page}:\n"));
 
   // Both generators at once; the copy's type-check starts as soon as its generator is done.
   clashing = run(process.execPath, [tool("scripts/generate.mjs"), "--root", clash]);
+  undeclaredRun = run(process.execPath, [tool("scripts/generate.mjs"), "--root", undeclared]);
   generated = await run(process.execPath, [join(copy, "scripts/generate.mjs"), "--root", copy]);
   mkdirSync(join(copy, "test"));
   writeFileSync(join(copy, "test/usage.ts"), USAGE);
   // The project's own settings, over what a new operation can affect: src/, generated/ and a use of it.
   writeFileSync(join(copy, "test/tsconfig.json"), JSON.stringify({ extends: "../tsconfig.json", include: ["usage.ts", "../src", "../generated"] }));
   typecheck = run(process.execPath, [tool("node_modules/typescript/bin/tsc"), "-p", join(copy, "test/tsconfig.json"), "--listFiles"]);
-  await Promise.all([clashing, typecheck]);
+  await Promise.all([clashing, undeclaredRun, typecheck]);
 }, 60_000);
 
 afterAll(() => {
@@ -200,5 +209,12 @@ describe("the generator", () => {
     expect(result.stderr).toMatch(/path parameter and a body field/);
     // Nothing was written that a later step could pick up as a valid descriptor.
     expect(filesUnder(join(clash, "generated"))).not.toContain("operations.ts");
+  });
+
+  it("refuses a path whose {names} are not its declared path parameters, naming both", async () => {
+    const result = await undeclaredRun;
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("getGroupMetadata: the path's parameters (groupId, page) are not its declared path parameters (groupId)");
+    expect(filesUnder(join(undeclared, "generated"))).not.toContain("operations.ts");
   });
 });
