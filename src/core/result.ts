@@ -81,7 +81,8 @@ function hasProtoKey(value: object): boolean {
       for (const item of next) stack.push(item);
     } else {
       if (Object.hasOwn(next, "__proto__")) return true;
-      for (const name in next) stack.push((next as Record<string, unknown>)[name]);
+      // Own fields only: an enumerable field someone put on Object.prototype is not the answer's.
+      for (const name of Object.keys(next)) stack.push((next as Record<string, unknown>)[name]);
     }
   }
   return false;

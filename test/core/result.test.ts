@@ -52,6 +52,21 @@ describe("pick", () => {
     expect(pick(freeForm, clean)).toBe(clean);
   });
 
+  it("reads only the answer's own fields: an enumerable field on Object.prototype, even a cycle, is not walked", () => {
+    const cycle: Record<string, unknown> = {};
+    cycle["self"] = cycle;
+    const freeForm: Schema = { type: "object", additionalProperties: true };
+    const clean = JSON.parse('{"a":{"b":[{"c":1}]}}');
+    let result: unknown;
+    Object.defineProperty(Object.prototype, "pollutedForThisTest", { value: cycle, enumerable: true, writable: true, configurable: true });
+    try {
+      result = pick(freeForm, clean);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)["pollutedForThisTest"];
+    }
+    expect(result).toBe(clean);
+  });
+
   it("goes through a free-form part nested 100,000 levels deep without overflowing the stack", () => {
     const freeForm: Schema = { type: "object", additionalProperties: true };
     const deep = JSON.parse(`${'{"a":'.repeat(100_000)}{"__proto__":1}${"}".repeat(100_000)}`);
