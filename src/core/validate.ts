@@ -99,7 +99,7 @@ function numberTest(schema: Schema): ((value: number) => boolean) | undefined {
 
 function arrayTest(schema: Schema): ((value: readonly unknown[]) => boolean) | undefined {
   const { minItems = 0, maxItems = Infinity, items } = schema;
-  const unique = schema.uniqueItems === true && !schema.dedupe;
+  const unique = Boolean(schema.uniqueItems) && !schema.dedupe;
   if (minItems === 0 && maxItems === Infinity && !items && !unique) return undefined;
   let item: Test | undefined;
   return (value) => {

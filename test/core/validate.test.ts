@@ -121,3 +121,11 @@ function resultArbitrary(schema: Schema): fc.Arbitrary<unknown> {
   };
   return near(schema, 0);
 }
+
+describe("matches and validate agree on a uniqueItems that is not a boolean", () => {
+  // The generator lets only booleans through; the two must not drift apart if one slips by.
+  it.each([1, "true", 0, ""])("uniqueItems: %j", (flag) => {
+    const schema = { type: "array", uniqueItems: flag } as unknown as Schema;
+    for (const value of [["a", "a"], ["a", "b"]]) expect(matches(schema, value)).toBe(validate(schema, value).total === 0);
+  });
+});
