@@ -5,12 +5,23 @@ import { escapePointer } from "./validate.js";
 export const MAX_INPUT_DEPTH = 32;
 /** How many items an array of the input may hold; nothing Z-API takes comes close. */
 export const MAX_INPUT_ITEMS = 1_000_000;
+/**
+ * How many values the whole input may hold, counted as JSON would write them (an array or
+ * object used twice counts twice): a little more than the longest list allowed. Without
+ * it, 30 levels of `[x, x]` (a few dozen objects) were copied 2^30 times: the call hung
+ * before it could be refused.
+ */
+export const MAX_INPUT_VALUES = MAX_INPUT_ITEMS + 100_000;
+/** How many of the problems found while copying are kept; the rest are counted. */
+export const MAX_KEPT_PROBLEMS = 100;
 
 /** A copy of the caller's input, safe to check and to send. */
 export interface Snapshot {
   readonly value: unknown;
-  /** Problems found while copying: cycles, too deep, a getter or Proxy that threw. */
+  /** Problems found while copying (cycles, too deep, a getter or Proxy that threw): the first {@link MAX_KEPT_PROBLEMS}. */
   readonly problems: Problem[];
+  /** How many there were in all. */
+  readonly problemCount: number;
   /** The copied arrays whose schema says `dedupe`, for {@link dropRepeats} once they are checked. */
   readonly dedupe: unknown[][];
   /** Per array whose items were rewritten (phones reduced to digits), its items as the caller wrote them. */
@@ -25,20 +36,29 @@ export interface Snapshot {
  * name the caller's own positions; repeats are dropped after the check.
  */
 export function snapshot(schema: Schema | undefined, input: unknown): Snapshot {
-  const state: State = { problems: [], dedupe: [], written: undefined };
+  const state: State = { problems: [], problemCount: 0, dedupe: [], written: undefined, values: 0 };
   const value = copy(schema, input, "", undefined, 0, [], state);
-  return { value, problems: state.problems, dedupe: state.dedupe, written: state.written ?? NOTHING_WRITTEN };
+  return { value, problems: state.problems, problemCount: state.problemCount, dedupe: state.dedupe, written: state.written ?? NOTHING_WRITTEN };
 }
 
 const NOTHING_WRITTEN: ReadonlyMap<string, unknown[]> = new Map();
 
 // `written` is made when an array's item is first rewritten: most calls never need it.
-type State = { problems: Problem[]; dedupe: unknown[][]; written: Map<string, unknown[]> | undefined };
+type State = { problems: Problem[]; problemCount: number; dedupe: unknown[][]; written: Map<string, unknown[]> | undefined; values: number };
 type Key = string | number | undefined;
 
 // Paths are built from `parent` and `key` only when a problem is reported: a list of
 // 10,000 phones builds no path strings.
 function copy(schema: Schema | undefined, value: unknown, parent: string, key: Key, depth: number, ancestors: object[], state: State): unknown {
+  if (++state.values > MAX_INPUT_VALUES) {
+    // Reported once, first, for the whole input; what is left is not read.
+    if (state.values === MAX_INPUT_VALUES + 1) {
+      state.problems.unshift({ path: "", message: `holds more than ${MAX_INPUT_VALUES} values (a part used twice counts twice)` });
+      state.problems.length = Math.min(state.problems.length, MAX_KEPT_PROBLEMS);
+      state.problemCount++;
+    }
+    return undefined;
+  }
   if (typeof value !== "object" || value === null) return schema?.phone && typeof value === "string" ? normalizePhone(value) : value;
   if (ancestors.includes(value)) return fail(state, at(parent, key), "refers back to itself (a cycle); it cannot be sent as JSON");
   if (depth >= MAX_INPUT_DEPTH) return fail(state, at(parent, key), `nests deeper than ${MAX_INPUT_DEPTH} levels`);
@@ -116,7 +136,7 @@ function at(parent: string, key: Key): string {
 }
 
 function fail(state: State, path: string, message: string): undefined {
-  state.problems.push({ path, message });
+  if (state.problemCount++ < MAX_KEPT_PROBLEMS) state.problems.push({ path, message });
   return undefined;
 }
 

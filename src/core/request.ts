@@ -10,8 +10,16 @@ export const MAX_PROBLEMS = 100;
 /** The most of one problem's message kept. */
 const MAX_PROBLEM_TEXT = 4_000;
 
-function isDotSegment(text: string): boolean {
-  return text.length <= 6 && /^(\.|%2e){1,2}$/i.test(text);
+/** A path parameter's value as it goes in the URL, or why it cannot. */
+function pathSegment(text: string): string | { problem: string } {
+  // URL parsing would resolve a "." or ".." segment (even as %2E) and call another path.
+  if (text.length <= 6 && /^(\.|%2e){1,2}$/i.test(text)) return { problem: 'cannot be "." or ".." (it would change the path called)' };
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    // encodeURIComponent's URIError: a lone surrogate has no UTF-8 form.
+    return { problem: "holds a lone surrogate (half of a UTF-16 pair), which a URL cannot carry" };
+  }
 }
 
 const NO_PROBLEMS: { readonly problems: readonly Problem[]; readonly total: number } = Object.freeze({ problems: Object.freeze([]), total: 0 });
@@ -46,14 +54,19 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
   const snap = snapshot(descriptor.input, input === undefined ? {} : input);
   const value = snap.value as Record<string, unknown>;
   // Problems are looked for only when there are some.
-  const { problems, total } = snap.problems.length === 0 && matches(descriptor.input, value) ? NO_PROBLEMS : validate(descriptor.input, value, { keep: MAX_PROBLEMS });
-  let found: readonly Problem[] = snap.problems.length > 0 ? [...snap.problems, ...problems] : problems;
-  let count = snap.problems.length + total;
-  for (const param of descriptor.pathParams) {
-    // URL parsing would resolve a "." or ".." segment (even as %2E) and call another path.
-    // Only once the input is valid: String() of an invalid value may throw.
-    if (count === 0 && isDotSegment(String(value[param]))) {
-      found = [{ path: `/${param}`, message: 'cannot be "." or ".." (it would change the path called)', value: value[param] }];
+  const { problems, total } = snap.problemCount === 0 && matches(descriptor.input, value) ? NO_PROBLEMS : validate(descriptor.input, value, { keep: MAX_PROBLEMS });
+  let found: readonly Problem[] = snap.problemCount > 0 ? [...snap.problems, ...problems] : problems;
+  let count = snap.problemCount + total;
+  // The path, filled only once the input is valid: String() of an invalid value may throw.
+  const parts = pathParts(descriptor);
+  let path = parts[0]!;
+  for (let i = 1; i < parts.length && count === 0; i += 2) {
+    const param = parts[i]!;
+    const segment = pathSegment(String(value[param]));
+    if (typeof segment === "string") {
+      path += segment + parts[i + 1]!;
+    } else {
+      found = [{ path: `/${param}`, message: segment.problem, value: value[param] }];
       count++;
     }
   }
@@ -71,9 +84,6 @@ export function prepareRequest(name: string, descriptor: OperationDescriptor, in
   if (descriptor.pathParams.length === 0 && descriptor.queryParams.length === 0) {
     return { path: descriptor.path, body: descriptor.hasBody ? JSON.stringify(value) : undefined };
   }
-  const parts = pathParts(descriptor);
-  let path = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) path += encodeURIComponent(String(value[parts[i]!])) + parts[i + 1]!;
   let search = "";
   if (descriptor.queryParams.length > 0) {
     const query = new URLSearchParams();

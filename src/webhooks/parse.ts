@@ -21,7 +21,7 @@ const MAX_PROBLEMS = 20;
 export function parseWebhook(value: unknown): WebhookEvent {
   // A copy first: a caller's object may be cyclic, deep or hostile, like any input.
   const snap = snapshot(undefined, value);
-  const { problems, total } = snap.problems.length > 0 ? { problems: snap.problems, total: snap.problems.length } : validate(onMessageReceivedSchema, snap.value, { keep: MAX_PROBLEMS });
+  const { problems, total } = snap.problemCount > 0 ? { problems: snap.problems.slice(0, MAX_PROBLEMS), total: snap.problemCount } : validate(onMessageReceivedSchema, snap.value, { keep: MAX_PROBLEMS });
   if (total > 0) throw new ZApiValidationError("on-message-received delivery", problems, total, false);
   return pick(onMessageReceivedSchema, snap.value) as WebhookEvent;
 }

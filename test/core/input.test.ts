@@ -4,7 +4,7 @@ import { operations } from "../../generated/operations.js";
 import { dropRepeats, hash, normalizePhone } from "../../src/core/input.js";
 import { createRedactor } from "../../src/core/redact.js";
 import { prepareRequest } from "../../src/core/request.js";
-import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "../../src/index.js";
+import { createZApiClient, parseWebhook, ZApiError, ZApiValidationError, type AddParticipantInput } from "../../src/index.js";
 import { rejection } from "../helpers/secrets.js";
 
 /** The add-participant body as it would be sent. */
@@ -195,5 +195,77 @@ describe("dropRepeats keeps the first of each repeated string, in order", () => 
     const array = [...colliding, colliding[3], ...colliding.slice(0, 5)];
     dropRepeats([array]);
     expect(array).toEqual(colliding);
+  });
+});
+
+describe("inputs that would make copying or the URL fail are refused, not thrown or hung on", () => {
+  it.each([32])("a graph that uses one part many times (%i levels of [x, x]) is refused once it passes 1,100,000 values, that problem first", (levels) => {
+    let shared: unknown = 1;
+    for (let level = 0; level < levels; level++) shared = [shared, shared];
+    const error = validationError({ ...seed, extra: shared });
+    expect(error.problems[0]).toEqual({ path: "", message: "holds more than 1100000 values (a part used twice counts twice)" });
+    expect(error.message).toContain("input holds more than 1100000 values");
+    expect(error.problems.length).toBeLessThanOrEqual(100);
+  });
+
+  it("a webhook delivery like it is refused the same way, with at most 20 problems kept", () => {
+    let shared: unknown = 1;
+    for (let level = 0; level < 32; level++) shared = [shared, shared];
+    const error = (() => {
+      try {
+        return parseWebhook({ notification: "GROUP_PARTICIPANT_ADD", extra: shared });
+      } catch (thrown) {
+        return thrown;
+      }
+    })() as ZApiValidationError;
+    expect(error).toBeInstanceOf(ZApiValidationError);
+    expect(error.problems[0]).toEqual({ path: "", message: "holds more than 1100000 values (a part used twice counts twice)" });
+    expect(error.problems.length).toBeLessThanOrEqual(20);
+    expect(error.problemCount).toBeGreaterThan(1000);
+  });
+
+  it("a part used twice is still copied and sent when the whole stays small", () => {
+    const phones = ["5544999999999"];
+    const descriptor = { ...operations.addParticipant, input: { type: "object" as const, additionalProperties: true } };
+    const sent = JSON.parse(prepareRequest("op", descriptor, { a: phones, b: phones }, createRedactor([])).body!);
+    expect(sent).toEqual({ a: phones, b: phones });
+  });
+
+  // No operation of the spec has a free-text path parameter (all are digits): this one does.
+  const freeText = {
+    method: "GET" as const,
+    path: "/things/{a}/{b}",
+    pathParams: ["a", "b"],
+    queryParams: [],
+    hasBody: false,
+    retrySafe: true,
+    input: { type: "object" as const, additionalProperties: false, required: ["a", "b"], properties: { a: { type: "string" as const }, b: { type: "string" as const } } },
+    result: { type: "object" as const },
+  };
+  const prepared = (input: object) => {
+    try {
+      return prepareRequest("getThing", freeText, input, createRedactor([]));
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it.each([
+    ["a lone high surrogate", "x\ud800"],
+    ["a lone low surrogate", "\udc00y"],
+  ])("%s in a path parameter is a ZApiValidationError naming it, not a URIError", (_name, text) => {
+    const error = prepared({ a: "fine", b: text }) as ZApiValidationError;
+    expect(error).toBeInstanceOf(ZApiValidationError);
+    expect(error.problems).toEqual([{ path: "/b", message: "holds a lone surrogate (half of a UTF-16 pair), which a URL cannot carry", value: text }]);
+  });
+
+  it.each([".", "..", "%2E", "%2e%2E", ".%2e"])("%s as a path parameter is refused", (text) => {
+    const error = prepared({ a: text, b: "fine" }) as ZApiValidationError;
+    expect(error).toBeInstanceOf(ZApiValidationError);
+    expect(error.problems[0]).toMatchObject({ path: "/a", message: 'cannot be "." or ".." (it would change the path called)' });
+  });
+
+  it("a well-formed value is encoded into its place, a surrogate pair included", () => {
+    expect(prepared({ a: "a/b ?#", b: "😀" })).toEqual({ path: "/things/a%2Fb%20%3F%23/%F0%9F%98%80", body: undefined });
   });
 });
