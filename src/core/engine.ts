@@ -81,6 +81,7 @@ export function createOperation(name: string, descriptor: OperationDescriptor, c
       } catch (error) {
         const delay = retryDelay(options.retry, descriptor.retrySafe, error, count);
         if (delay === undefined) throw error;
+        // Released before the wait, not after it: a timer and a listener nothing needs now.
         deadline.dispose();
         await sleep(delay, signal);
       } finally {

@@ -44,10 +44,10 @@ function testFor(schema: Schema): Test {
   return test;
 }
 
-// oneOf, not and items are compiled on first use (an object's properties with the object):
-// the schema is walked little further than values go.
 // One closure per schema, with one per kind of value it constrains: a list of a closure per
 // keyword made every call site megamorphic (0.74 µs to check addParticipant's input).
+// oneOf, not and items are compiled on first use, an object's properties with the object:
+// the schema is walked little further than values go.
 function compileSchema(schema: Schema): Test {
   const { oneOf, not, type, enum: allowed } = schema;
   const single = typeof type === "string" ? type : undefined;
