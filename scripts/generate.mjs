@@ -205,9 +205,14 @@ function describeOperation(path, method, item, operation) {
   }
   const ok = operation.responses?.["200"]?.content?.["application/json"]?.schema;
   if (!ok) throw new Error(`${name}: needs a 200 response with an application/json schema`);
+  // A GET is safe to repeat unless the spec says it changes something (one that joins a
+  // group, say); any other method is unsafe unless the spec says it only reads.
   const retry = operation["x-zapi-retry"];
-  if (retry !== undefined && !(retry?.safe === true && typeof retry.reason === "string" && retry.reason.length > 0)) {
-    throw new Error(`${name}: x-zapi-retry must be { safe: true, reason: "<why, from the docs>" }`);
+  if (retry !== undefined && !(typeof retry?.safe === "boolean" && typeof retry.reason === "string" && retry.reason.length > 0)) {
+    throw new Error(`${name}: x-zapi-retry must be { safe: true or false, reason: "<why, from the docs>" }`);
+  }
+  if (retry !== undefined && retry.safe === (method === "get")) {
+    throw new Error(`${name}: x-zapi-retry says safe: ${retry.safe}, which a ${method.toUpperCase()} already is; say it only where it changes the default`);
   }
   const descriptor = {
     method: method.toUpperCase(),
@@ -215,7 +220,7 @@ function describeOperation(path, method, item, operation) {
     pathParams,
     queryParams,
     hasBody: Boolean(bodySchema),
-    retrySafe: method === "get" || retry !== undefined,
+    retrySafe: retry === undefined ? method === "get" : retry.safe,
     input,
     // The result's own title names it in the error for a 2xx of the wrong shape.
     result: runtimeSchema(ok, `${name} 200 response`, true),

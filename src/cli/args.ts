@@ -2,7 +2,7 @@
 // or sent. Every mistake is a UsageError (exit 2) that names the value at fault.
 import { parseArgs } from "node:util";
 import type { CountryCode } from "libphonenumber-js/max";
-import { isCountry } from "./phones.js";
+import { isCountry } from "../phones.js";
 import type { Target } from "./plan.js";
 
 export const COMMAND = "add-participants";

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { CountryCode } from "libphonenumber-js/max";
 import type { InputRecord } from "./input.js";
-import { normalizePhone } from "./phones.js";
+import { normalizePhone } from "../phones.js";
 
 export type Target = { readonly kind: "community" | "group"; readonly id: string };
 

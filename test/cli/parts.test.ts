@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { csvField, detectDelimiter, parseCsv } from "../../src/cli/csv.js";
 import { JournalError, loadJournal, lockJournal, openJournal } from "../../src/cli/journal.js";
 import { JITTER, jitteredPause } from "../../src/cli/pacing.js";
-import { normalizePhone } from "../../src/cli/phones.js";
+import { normalizePhone } from "../../src/phones.js";
 import { estimateMs, formatDuration, makePlan, type PlanSettings } from "../../src/cli/plan.js";
 import { createProgress } from "../../src/cli/progress.js";
 import { lineResults, summarize } from "../../src/cli/report.js";

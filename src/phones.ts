@@ -1,4 +1,6 @@
-// Phones as people write them, to the E.164 digits Z-API takes, with libphonenumber-js.
+// Phones as people write them, to the E.164 digits Z-API takes, with libphonenumber-js;
+// WhatsApp's Linked IDs (`NNN@lid`) are recognised and never read as phones. One module
+// for the command and the client, so both read a number the same way.
 //
 // The "max" metadata: "min" checks only a number's length, so it passes numbers that
 // cannot exist, such as (44) 09999-9999 in Brazil; "mobile" refuses landlines, where
@@ -16,6 +18,13 @@ const LENGTH_PROBLEMS: Record<string, string> = {
   TOO_LONG: "too long",
   INVALID_LENGTH: "wrong number of digits",
 };
+
+/** WhatsApp's Linked ID: digits, then `@lid` (docs/tips/lid.md). There is no way to turn one into a phone. */
+export const LINKED_ID = /^[0-9]+@lid$/;
+
+export function isLinkedId(text: string): boolean {
+  return LINKED_ID.test(text);
+}
 
 export function isCountry(code: string): code is CountryCode {
   return isSupportedCountry(code);
