@@ -27,7 +27,7 @@ const bin = (/** @type {string} */ name) => join(toolRoot, "node_modules", ".bin
 // The run-time validator (src/core/validate.ts) implements exactly these keywords. Anything
 // else in a checked schema would be silently ignored at run time, so it stops generation.
 const CHECKED_KEYWORDS = new Set([
-  "type", "properties", "required", "additionalProperties", "oneOf", "not", "items", "enum", "const",
+  "type", "properties", "required", "additionalProperties", "oneOf", "anyOf", "not", "items", "enum", "const",
   "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
 ]);
 const DROPPED_ANNOTATIONS = new Set(["description", "deprecated", "readOnly", "writeOnly", "example"]);
@@ -275,7 +275,7 @@ function runtimeSchema(schema, where, keepTitle = false) {
     } else if (key.startsWith("x-")) continue;
     else if (key === "properties") {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, runtimeSchema(sub, `${where}/properties/${name}`)]));
-    } else if (key === "oneOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/oneOf/${i}`, true));
+    } else if (key === "oneOf" || key === "anyOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/${key}/${i}`, true));
     else if ((key === "items" || key === "not" || key === "additionalProperties") && typeof value === "object") {
       out[key] = runtimeSchema(value, `${where}/${key}`);
     } else if (key === "format") {
