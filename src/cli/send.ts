@@ -62,8 +62,10 @@ export async function sendBatches(settings: SendSettings): Promise<SendResult> {
     let detail: string | undefined;
     let failure: unknown;
     try {
-      const { value } = await client.addParticipant(body(plan, batch), { signal: settings.abort });
-      outcome = value ? "added" : "failed";
+      const answer = await client.addParticipant(body(plan, batch), { signal: settings.abort });
+      // A bare 2xx: Z-API acted and said nothing more; never failed, never sent again.
+      if ("emptyAnswer" in answer) (outcome = "added"), (detail = `an empty HTTP ${answer.status}`);
+      else outcome = answer.value ? "added" : "failed";
     } catch (error) {
       failure = error;
       ({ outcome, detail } = classify(error));
@@ -100,7 +102,9 @@ export function classify(error: unknown): { outcome: "error" | "unknown"; detail
   if (error instanceof ZApiValidationError) return { outcome: "error", detail: name };
   if (error instanceof ZApiHttpError) {
     const { status } = error;
-    const refused = (status >= 400 && status < 500 && status !== 408 && status !== 429) || ((status === 429 || status === 503) && error.retryAfterMs !== undefined);
+    // A known reason (an inactive instance, a missing Client-Token…) is a refusal whatever the status.
+    const refused =
+      error.reason !== "unknown" || (status >= 400 && status < 500 && status !== 408 && status !== 429) || ((status === 429 || status === 503) && error.retryAfterMs !== undefined);
     return { outcome: refused ? "error" : "unknown", detail: `${name} ${status}` };
   }
   if (error instanceof ZApiNetworkError) {

@@ -13,11 +13,13 @@ interface Sink {
   readonly keep: number;
   /** Stop checking once this many are found. */
   readonly stop: number;
+  /** Paths whose problems were reported already, by someone else: neither kept nor counted. */
+  readonly skip: ReadonlySet<string> | undefined;
 }
 
-/** Every problem with `value` against `schema`; `total === 0` means valid. */
-export function validate(schema: Schema, value: unknown, options: { path?: string; keep?: number; stop?: number } = {}): Validation {
-  const sink: Sink = { problems: [], total: 0, keep: options.keep ?? Infinity, stop: options.stop ?? Infinity };
+/** Every problem with `value` against `schema`; `total === 0` means valid (unless `skip` hid some). */
+export function validate(schema: Schema, value: unknown, options: { path?: string; keep?: number; stop?: number; skip?: ReadonlySet<string> | undefined } = {}): Validation {
+  const sink: Sink = { problems: [], total: 0, keep: options.keep ?? Infinity, stop: options.stop ?? Infinity, skip: options.skip };
   checkerFor(schema)(value, sink, options.path ?? "");
   return sink;
 }
@@ -252,6 +254,7 @@ function uniqueId(item: unknown): unknown {
 }
 
 function report(sink: Sink, path: string, message: string, value?: unknown, hasValue = true): void {
+  if (sink.skip?.has(path)) return;
   sink.total++;
   if (sink.problems.length < sink.keep) sink.problems.push(hasValue ? { path, message, value } : { path, message });
 }
@@ -293,7 +296,7 @@ function titles(branches: readonly Schema[]): string[] {
 // every branch says the same), else one problem that sums up each branch's.
 function reportNoBranch(branches: readonly Schema[], value: unknown, sink: Sink, path: string, howMany: string): void {
   const names = titles(branches);
-  const results = branches.map((branch) => validate(branch, value, { path, keep: 20 }));
+  const results = branches.map((branch) => validate(branch, value, { path, keep: 20, skip: sink.skip }));
   // Without values: this text is kept in a message, and values are shown only once redacted.
   const described = results.map((result) => result.problems.map((p) => `${p.path || "input"} ${p.message}`).join("; "));
   const fewest = Math.min(...results.map((result) => result.total));

@@ -104,7 +104,7 @@ describe("add-participants, in-process", () => {
     const report = `${file}.report.csv`;
     const first = await run(args(file, "--report", report), cliEnv(stub.url));
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('Stopped at batch 2: Z-API answered HTTP 401 to POST: "not allowed". Batches after it were not sent.');
+    expect(first.stderr).toContain('Stopped at batch 2: Z-API answered HTTP 401 to POST: "not allowed" (unknown: Z-API refused the call; its text says why). Batches after it were not sent.');
     expect(first.stdout).toContain("To resume, run:");
     expect(stub.batches).toHaveLength(2);
     const outcomes = reportRows(report).map((row) => `${row["batch"]} ${row["outcome"]} ${row["detail"]}`);
