@@ -973,6 +973,18 @@ export interface components {
             /** @description Observed, not documented: the chat's Linked ID, where it has one. */
             lid?: string | null;
             /**
+             * @description Observed, not documented: the community the group belongs to; an empty string when
+             *     it belongs to none, in a recorded `/groups` answer.
+             */
+            communityId?: string | null;
+            /** @description Observed, not documented: the group's description, empty in the recorded answer. */
+            about?: string;
+            /**
+             * @description Observed, not documented: how long disappearing messages last (0 when they are off).
+             *     Counters in these lists have been seen as strings, so both are allowed.
+             */
+            ephemeralExpiration?: number | string;
+            /**
              * @description Observed, not documented: whether the group is a community's announcement group.
              *     Flags in these lists have been seen as strings (`"true"`), so both are allowed.
              */

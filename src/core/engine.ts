@@ -180,7 +180,8 @@ function interpret(name: string, connection: Connection, descriptor: OperationDe
   const parsed = parseJson(body.text);
   if (parsed === NOT_JSON) throw unexpected(connection, path, status, "it is not JSON", cut(redact.read(body), MAX_ERROR_TEXT));
   const { result } = descriptor;
-  if (!matches(result, parsed) && isErrorBody(result, parsed)) throw httpError(connection, descriptor, path, response, redact.json(parsed));
+  // Before the result's own check: an answer whose every field is optional takes an error body too.
+  if (isErrorBody(result, parsed)) throw httpError(connection, descriptor, path, response, redact.json(parsed));
   const read = readResult(result, parsed);
   if ("problems" in read) {
     // An error body that shares a field with the result is read as a result: say what it said.
