@@ -16,7 +16,7 @@ import { prepareRequest } from "./request.js";
 import { noteDropped, readResult, type DroppedField } from "./result.js";
 import { parseRetryAfter, retryDelay, sleep } from "./retry.js";
 import type { Schema } from "./schema.js";
-import { describeProblem, matches } from "./validate.js";
+import { describeProblem, escapePointer, matches } from "./validate.js";
 
 /** What every call needs, worked out once when the client is created. */
 export interface Connection {
@@ -190,8 +190,10 @@ function interpret(name: string, connection: Connection, descriptor: OperationDe
     throw unexpected(connection, path, status, cut(redact.text(reason), MAX_ERROR_TEXT), redact.json(parsed));
   }
   if (read.dropped.length > 0) {
-    noteDropped(read.value, read.dropped);
-    logDropped(name, connection, read.dropped);
+    // A field's name is the server's to choose, and may echo a secret: redacted, then cut.
+    const dropped = read.dropped.map((field) => ({ ...field, path: cut(redactPointer(field.path, redact), 200), ...(field.rule === undefined ? {} : { rule: cut(redactRule(field.rule, redact), 300) }) }));
+    noteDropped(read.value, dropped);
+    logDropped(name, connection, dropped);
   }
   return read.value;
 }
@@ -271,6 +273,23 @@ function logDropped(name: string, connection: Connection, dropped: readonly Drop
       { operation: name, field: where, why: field.why },
     );
   }
+}
+
+// Each name of a JSON Pointer redacted as the server wrote it, then escaped again: escaping
+// first would turn a secret's "/" into "~1", a form of it the redactor may not know in
+// every mix with the others ("\~1" from an echo that escaped its slashes).
+function redactPointer(pointer: string, redact: Redactor): string {
+  return pointer
+    .split("/")
+    .map((segment, i) => (i === 0 ? segment : escapePointer(redact.text(segment.replaceAll("~1", "/").replaceAll("~0", "~")))))
+    .join("/");
+}
+
+// A rule is "<pointer below the field> <what the spec asks>", or only the latter.
+function redactRule(rule: string, redact: Redactor): string {
+  if (!rule.startsWith("/")) return redact.text(rule);
+  const space = rule.indexOf(" ");
+  return `${redactPointer(space === -1 ? rule : rule.slice(0, space), redact)}${space === -1 ? "" : redact.text(rule.slice(space))}`;
 }
 
 /** The URL errors and logs show: built from the path only when one is needed. */
