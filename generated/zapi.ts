@@ -259,7 +259,31 @@ export interface paths {
          */
         get: operations["listCommunities"];
         put?: never;
-        post?: never;
+        /**
+         * Create a community
+         * @description Creates a WhatsApp community with the given `name` (and, optionally, a
+         *     `description`). Creating a community also creates its announcement group, with the
+         *     community's name: the answer's `subGroups` lists it, with `isGroupAnnouncement:
+         *     true`, and its `phone` is the group id through which the community's members are
+         *     reached and managed (the communities introduction). The page asks you to check
+         *     first that the WhatsApp app on the connected phone supports communities.
+         *
+         *     Each call creates a new community, so this operation is **not idempotent** and not
+         *     safe to retry: a retry after a lost answer can create a second community. The
+         *     page gives no limit on names or descriptions.
+         *
+         *     **Where the pages disagree.** The heading of both the Portuguese and the English
+         *     page reads `/create-group`, while both pages' URL lines and the request sample
+         *     (`json-examples/create-community.json`) say `POST /communities`; the spec follows
+         *     the URLs and the sample. The English page's body example has the name `My first
+         *     community` where the Portuguese page and the sample have `Minha primeira
+         *     Comunidade`. The request sample agrees with the spec and is the `zapiSample`
+         *     example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`) and a
+         *     non-empty `name` (`minLength`), listed on the schemas in `x-zapi-client-rules`.
+         */
+        post: operations["createCommunity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -882,6 +906,42 @@ export interface components {
              *     reached and managed; `false` for an ordinary linked group.
              */
             isGroupAnnouncement?: boolean;
+        };
+        /**
+         * Create community request
+         * @description The community to create: `name` is required and `description` optional, per both
+         *     pages' tables. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "name": "Minha primeira Comunidade"
+         *     }
+         */
+        CreateCommunityRequest: {
+            /**
+             * @description The community's name; its announcement group gets the same name. Client rule,
+             *     not Z-API's: not empty (`minLength`). Z-API documents no maximum length.
+             * @example Minha primeira Comunidade
+             */
+            name: string;
+            /** @description The community's description. Optional. */
+            description?: string;
+        };
+        /**
+         * Create community result
+         * @description The new community, per the page's table. Neither field is said to be always
+         *     present, so neither is required.
+         */
+        CreateCommunityResult: {
+            /**
+             * @description The new community's id (the `communityId` of the other operations).
+             * @example 98372465382764532938
+             */
+            id?: string;
+            /**
+             * @description The groups linked to the community: after creation, its announcement group
+             *     (`isGroupAnnouncement: true`), which has the community's name.
+             */
+            subGroups?: components["schemas"]["CommunitySubGroup"][];
         };
         /**
          * Group chat list
@@ -1670,6 +1730,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommunityList"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    createCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommunityRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The community was created: its `id` (the `communityId` of the other community
+             *     operations) and its linked groups, at first only the announcement group. The
+             *     table says neither field is always present, so neither is required.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCommunityResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
