@@ -336,6 +336,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/communities/{communityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a community
+         * @description Deactivates a community, with no request body. Per the page (and the communities
+         *     introduction), this disconnects every group linked to it: the groups are not
+         *     deleted, but they are removed from the community.
+         *
+         *     The page does not say what a second call on a deactivated community does, so this
+         *     operation is not marked safe to retry. It points to the `onMessageReceived`
+         *     webhook for what follows, without naming a notification.
+         *
+         *     **The answer is not documented.** The page's 200 section is empty, in both
+         *     languages: no table, no example. The spec allows any JSON object and requires no
+         *     field; the 200 example below, an empty object, stands for that unknown answer and
+         *     is not Z-API's.
+         *
+         *     **Where the pages disagree.** The heading of both pages reads `/queue`, while their
+         *     URL lines and the request sample (`json-examples/deactivate-community.json`) say
+         *     `DELETE /communities/{id}`; the spec follows the URLs and the sample. The id's name
+         *     in the URL is `{idDaComunidade}` on the Portuguese page and in the sample,
+         *     `{communityId}` and then `{CommunityID}` on the English page; the spec calls it
+         *     `communityId`, as the other community operations do. The sample's URL holds the
+         *     placeholder `{idDaComunidade}`, not an id, so it carries nothing to check and is
+         *     not an example here; like both pages, it uses `DELETE`.
+         */
+        delete: operations["deactivateCommunity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/groups": {
         parameters: {
             query?: never;
@@ -943,6 +997,12 @@ export interface components {
              */
             subGroups?: components["schemas"]["CommunitySubGroup"][];
         };
+        /**
+         * Deactivate community result
+         * @description Not documented: the page's 200 section is empty. Any JSON object is accepted and no
+         *     field is required.
+         */
+        DeactivateCommunityResult: Record<string, never>;
         /**
          * Group chat list
          * @description The groups on one page, as chats. No field is required.
@@ -1810,6 +1870,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommunityMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    deactivateCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The call was processed. Not documented: the page's 200 section is empty, so
+             *     what the body holds, and how a failure shows, is unknown.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeactivateCommunityResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
