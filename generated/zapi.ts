@@ -390,6 +390,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/communities/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link groups to a community
+         * @description Adds existing groups to a community: send the community's id and the ids of the
+         *     groups (`groupsPhones`: "phone" is Z-API's word for a group id). Per the
+         *     communities introduction, every participant of a linked group becomes a member of
+         *     the community's announcement group, and a community holds up to 50 groups.
+         *
+         *     A group cannot be linked to more than one community. The page's warning describes
+         *     a partial success: asked to link 3 groups of which 1 is already in another
+         *     community, Z-API links the other 2, "e o outro retornará na resposta que já faz
+         *     parte de outra comunidade" (the English page: the one already in another community
+         *     "will be indicated in the response"). The response table and example show only
+         *     `{"success": true}`, so how that group is reported is not documented (the spec
+         *     accepts fields it does not list). The page does not say what a repeated call
+         *     does for groups already linked, so this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** Only in that warning against the response table, as
+         *     above. Both pages and the request sample (`json-examples/link-groups.json`) say
+         *     `POST /communities/link` and send the same body; the sample agrees with the spec
+         *     and is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), at
+         *     least one group (`minItems`), no group twice (`uniqueItems`), and the id
+         *     `pattern`s, inferred from the documented examples (each schema lists them in
+         *     `x-zapi-client-rules`). The page gives no maximum number of groups per call.
+         */
+        post: operations["linkGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlink groups from a community
+         * @description Removes groups from a community: send the community's id and the ids of the
+         *     groups (`groupsPhones`: "phone" is Z-API's word for a group id). Per the
+         *     communities introduction, every participant of an unlinked group is removed from
+         *     the community's announcement group.
+         *
+         *     The page's warning: a community must keep at least one linked group, not counting
+         *     its announcement group, so a community's last ordinary group cannot be unlinked.
+         *     The page does not say what a repeated call does for groups already unlinked, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **The pages agree.** Both pages and the request sample
+         *     (`json-examples/unlink-groups.json`) say `POST /communities/unlink` and send the
+         *     same body; the sample agrees with the spec and is the `zapiSample` example. They
+         *     do not say how a refused group (the community's last, say) shows in the answer.
+         *
+         *     Client rules, not Z-API's: as for `linkGroups`, no unknown fields, at least one
+         *     group, no group twice, and the id patterns (each schema lists them in
+         *     `x-zapi-client-rules`).
+         */
+        post: operations["unlinkGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/groups": {
         parameters: {
             query?: never;
@@ -1003,6 +1106,45 @@ export interface components {
          *     field is required.
          */
         DeactivateCommunityResult: Record<string, never>;
+        /**
+         * @description The groups to act on, by group id ("phone" is Z-API's word for a group id, hence
+         *     the field name `groupsPhones`). Z-API documents no maximum per call; a community
+         *     holds up to 50 groups (the communities introduction).
+         *
+         *     Client rules, not Z-API's: at least one group (`minItems`) and no group twice
+         *     (`uniqueItems`).
+         * @example [
+         *       "1345353454354354-group",
+         *       "1203634230225498-group"
+         *     ]
+         */
+        GroupIds: components["schemas"]["GroupId"][];
+        /**
+         * Community and groups
+         * @description A community and the groups to link to it or unlink from it; both fields are
+         *     required by Z-API's tables. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "98372465382764532938",
+         *       "groupsPhones": [
+         *         "1345353454354354-group",
+         *         "1203634230225498-group"
+         *       ]
+         *     }
+         */
+        CommunityGroupsRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            groupsPhones: components["schemas"]["GroupIds"];
+        };
+        /**
+         * Success result
+         * @description The answer of link groups, unlink groups and community settings, per their tables:
+         *     `success` is the whole documented answer, so it is required.
+         */
+        CommunitySuccessResult: {
+            /** @description `true` if it worked, `false` if it failed. */
+            success: boolean;
+        };
         /**
          * Group chat list
          * @description The groups on one page, as chats. No field is required.
@@ -1910,6 +2052,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeactivateCommunityResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    linkGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table). The warning says a group already in another
+             *     community is reported in the answer; how is not documented.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    unlinkGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
