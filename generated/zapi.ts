@@ -493,6 +493,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/communities/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's settings
+         * @description Changes a community's settings. The one setting documented is
+         *     `whoCanAddNewGroups`: who may add new groups to the community, only its admins
+         *     (`admins`) or everyone (`all`). Both fields are required, and the two values are
+         *     Z-API's (the table: "string (admins ou all)").
+         *
+         *     The page does not say whether setting the value it already has is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The body example on both pages is not JSON: it
+         *     writes `"whoCanAddNewGroups": "admins" | "all"`, meaning either value; the spec
+         *     shows one example per value. Both pages and the request sample
+         *     (`json-examples/community-settings.json`, `admins`) say `POST
+         *     /communities/settings`; the sample agrees with the spec and is the `zapiSample`
+         *     example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `whoCanAddNewGroups` (`minLength`, implied by its two values), and the
+         *     community id `pattern` (see `CommunityId`).
+         */
+        post: operations["updateCommunitySettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/groups": {
         parameters: {
             query?: never;
@@ -1135,6 +1184,25 @@ export interface components {
         CommunityGroupsRequest: {
             communityId: components["schemas"]["CommunityId"];
             groupsPhones: components["schemas"]["GroupIds"];
+        };
+        /**
+         * Community settings request
+         * @description A community and its setting; both fields are required by Z-API's tables. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "98372465382764532938",
+         *       "whoCanAddNewGroups": "admins"
+         *     }
+         */
+        UpdateCommunitySettingsRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description Who may add new groups to the community: only its admins (`admins`) or
+             *     everyone (`all`). The two values are Z-API's, from both pages' tables. Client
+             *     rule, not Z-API's: not empty (`minLength`, implied by the values anyway).
+             * @enum {string}
+             */
+            whoCanAddNewGroups: "admins" | "all";
         };
         /**
          * Success result
@@ -2124,6 +2192,48 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunitySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunitySettingsRequest"];
             };
         };
         responses: {
