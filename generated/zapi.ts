@@ -542,6 +542,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/update-community-description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's description
+         * @description Replaces a community's description. The page warns that only admins can change a
+         *     community's preferences. It points to the `onMessageReceived` webhook for what
+         *     follows, without naming a notification.
+         *
+         *     The page does not say whether sending the same description again is harmless, so
+         *     this operation is not marked safe to retry. It gives no length limit, and does not
+         *     say whether an empty description clears it.
+         *
+         *     **Where the pages disagree.** The Portuguese table describes `communityId` as
+         *     "ID/Fone do grupo" (the group's id), the English table as "Community ID."; the
+         *     field's name, the English page and every example (`120363019502650977`) say a
+         *     community id, which the spec follows (see `CommunityId`). Both pages and the
+         *     request sample (`json-examples/update-community-description.json`) say `POST
+         *     /update-community-description` and send the same body; the sample agrees with the
+         *     spec and is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `communityDescription` (`minLength`; so an empty string, which might
+         *     clear the description, is refused), and the community id `pattern` (see
+         *     `CommunityId`).
+         */
+        post: operations["updateCommunityDescription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-community-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's photo
+         * @description Replaces the image of an existing community. `communityPhoto` is the image's URL
+         *     or its Base64; for Base64 the page sends readers to the "Send image" page, which
+         *     says to prefix the data with `data:image/png;base64,`. The page points to the
+         *     `onMessageReceived` webhook for what follows, without naming a notification.
+         *
+         *     The page does not say whether sending the same photo again is harmless, so this
+         *     operation is not marked safe to retry. It gives no size or format limit (the
+         *     "Send image" page defers to WhatsApp's).
+         *
+         *     **Where the pages disagree, or hold placeholders.** Both pages' body example has
+         *     the community id `"string"`, a placeholder that no community id looks like; the
+         *     spec's `page` example keeps the page's photo URL with the id
+         *     `120363019502650977` of the description page. The request sample
+         *     (`json-examples/update-community-photo.json`) holds only placeholders,
+         *     `"communityId": "ID da Comunidade"` and `"communityPhoto": "Url ou Base64 da
+         *     foto"`, so it is not an example here: its id fails `CommunityId`. Both pages and
+         *     the sample say `POST /update-community-photo`.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `communityPhoto` (`minLength`), and the community id `pattern` (see
+         *     `CommunityId`). The photo's form (URL or Base64) is not checked.
+         */
+        post: operations["updateCommunityPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/groups": {
         parameters: {
             query?: never;
@@ -1203,6 +1306,45 @@ export interface components {
              * @enum {string}
              */
             whoCanAddNewGroups: "admins" | "all";
+        };
+        /**
+         * Community description request
+         * @description A community and its new description; both fields are required by Z-API's tables.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "communityDescription": "descrição da comunidade"
+         *     }
+         */
+        UpdateCommunityDescriptionRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description The community's new description. Z-API documents no length limit, and does not
+             *     say whether an empty string clears the description. Client rule, not Z-API's:
+             *     not empty (`minLength`), as for every required string here.
+             * @example descrição da comunidade
+             */
+            communityDescription: string;
+        };
+        /**
+         * Community photo request
+         * @description A community and its new image; both fields are required by Z-API's tables. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "communityPhoto": "https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg"
+         *     }
+         */
+        UpdateCommunityPhotoRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description The image, as a URL or as Base64 ("Url ou Base64 da imagem"); Base64 is
+             *     written `data:image/png;base64,<data>`, per the "Send image" page. Client rule,
+             *     not Z-API's: not empty (`minLength`). Which of the two forms it is, is not
+             *     checked.
+             * @example https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg
+             */
+            communityPhoto: string;
         };
         /**
          * Success result
@@ -2247,6 +2389,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunityDescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunityDescriptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunityPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunityPhotoRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
