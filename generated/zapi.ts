@@ -259,7 +259,31 @@ export interface paths {
          */
         get: operations["listCommunities"];
         put?: never;
-        post?: never;
+        /**
+         * Create a community
+         * @description Creates a WhatsApp community with the given `name` (and, optionally, a
+         *     `description`). Creating a community also creates its announcement group, with the
+         *     community's name: the answer's `subGroups` lists it, with `isGroupAnnouncement:
+         *     true`, and its `phone` is the group id through which the community's members are
+         *     reached and managed (the communities introduction). The page asks you to check
+         *     first that the WhatsApp app on the connected phone supports communities.
+         *
+         *     Each call creates a new community, so this operation is **not idempotent** and not
+         *     safe to retry: a retry after a lost answer can create a second community. The
+         *     page gives no limit on names or descriptions.
+         *
+         *     **Where the pages disagree.** The heading of both the Portuguese and the English
+         *     page reads `/create-group`, while both pages' URL lines and the request sample
+         *     (`json-examples/create-community.json`) say `POST /communities`; the spec follows
+         *     the URLs and the sample. The English page's body example has the name `My first
+         *     community` where the Portuguese page and the sample have `Minha primeira
+         *     Comunidade`. The request sample agrees with the spec and is the `zapiSample`
+         *     example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`) and a
+         *     non-empty `name` (`minLength`), listed on the schemas in `x-zapi-client-rules`.
+         */
+        post: operations["createCommunity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -306,6 +330,315 @@ export interface paths {
         get: operations["getCommunityMetadata"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/{communityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a community
+         * @description Deactivates a community, with no request body. Per the page (and the communities
+         *     introduction), this disconnects every group linked to it: the groups are not
+         *     deleted, but they are removed from the community.
+         *
+         *     The page does not say what a second call on a deactivated community does, so this
+         *     operation is not marked safe to retry. It points to the `onMessageReceived`
+         *     webhook for what follows, without naming a notification.
+         *
+         *     **The answer is not documented.** The page's 200 section is empty, in both
+         *     languages: no table, no example. The spec allows any JSON object and requires no
+         *     field; the 200 example below, an empty object, stands for that unknown answer and
+         *     is not Z-API's.
+         *
+         *     **Where the pages disagree.** The heading of both pages reads `/queue`, while their
+         *     URL lines and the request sample (`json-examples/deactivate-community.json`) say
+         *     `DELETE /communities/{id}`; the spec follows the URLs and the sample. The id's name
+         *     in the URL is `{idDaComunidade}` on the Portuguese page and in the sample,
+         *     `{communityId}` and then `{CommunityID}` on the English page; the spec calls it
+         *     `communityId`, as the other community operations do. The sample's URL holds the
+         *     placeholder `{idDaComunidade}`, not an id, so it carries nothing to check and is
+         *     not an example here; like both pages, it uses `DELETE`.
+         */
+        delete: operations["deactivateCommunity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link groups to a community
+         * @description Adds existing groups to a community: send the community's id and the ids of the
+         *     groups (`groupsPhones`: "phone" is Z-API's word for a group id). Per the
+         *     communities introduction, every participant of a linked group becomes a member of
+         *     the community's announcement group, and a community holds up to 50 groups.
+         *
+         *     A group cannot be linked to more than one community. The page's warning describes
+         *     a partial success: asked to link 3 groups of which 1 is already in another
+         *     community, Z-API links the other 2, "e o outro retornará na resposta que já faz
+         *     parte de outra comunidade" (the English page: the one already in another community
+         *     "will be indicated in the response"). The response table and example show only
+         *     `{"success": true}`, so how that group is reported is not documented (the spec
+         *     accepts fields it does not list). The page does not say what a repeated call
+         *     does for groups already linked, so this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** Only in that warning against the response table, as
+         *     above. Both pages and the request sample (`json-examples/link-groups.json`) say
+         *     `POST /communities/link` and send the same body; the sample agrees with the spec
+         *     and is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), at
+         *     least one group (`minItems`), no group twice (`uniqueItems`), and the id
+         *     `pattern`s, inferred from the documented examples (each schema lists them in
+         *     `x-zapi-client-rules`). The page gives no maximum number of groups per call.
+         */
+        post: operations["linkGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlink groups from a community
+         * @description Removes groups from a community: send the community's id and the ids of the
+         *     groups (`groupsPhones`: "phone" is Z-API's word for a group id). Per the
+         *     communities introduction, every participant of an unlinked group is removed from
+         *     the community's announcement group.
+         *
+         *     The page's warning: a community must keep at least one linked group, not counting
+         *     its announcement group, so a community's last ordinary group cannot be unlinked.
+         *     The page does not say what a repeated call does for groups already unlinked, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **The pages agree.** Both pages and the request sample
+         *     (`json-examples/unlink-groups.json`) say `POST /communities/unlink` and send the
+         *     same body; the sample agrees with the spec and is the `zapiSample` example. They
+         *     do not say how a refused group (the community's last, say) shows in the answer.
+         *
+         *     Client rules, not Z-API's: as for `linkGroups`, no unknown fields, at least one
+         *     group, no group twice, and the id patterns (each schema lists them in
+         *     `x-zapi-client-rules`).
+         */
+        post: operations["unlinkGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's settings
+         * @description Changes a community's settings. The one setting documented is
+         *     `whoCanAddNewGroups`: who may add new groups to the community, only its admins
+         *     (`admins`) or everyone (`all`). Both fields are required, and the two values are
+         *     Z-API's (the table: "string (admins ou all)").
+         *
+         *     The page does not say whether setting the value it already has is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The body example on both pages is not JSON: it
+         *     writes `"whoCanAddNewGroups": "admins" | "all"`, meaning either value; the spec
+         *     shows one example per value. Both pages and the request sample
+         *     (`json-examples/community-settings.json`, `admins`) say `POST
+         *     /communities/settings`; the sample agrees with the spec and is the `zapiSample`
+         *     example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `whoCanAddNewGroups` (`minLength`, implied by its two values), and the
+         *     community id `pattern` (see `CommunityId`).
+         */
+        post: operations["updateCommunitySettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-community-description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's description
+         * @description Replaces a community's description. The page warns that only admins can change a
+         *     community's preferences. It points to the `onMessageReceived` webhook for what
+         *     follows, without naming a notification.
+         *
+         *     The page does not say whether sending the same description again is harmless, so
+         *     this operation is not marked safe to retry. It gives no length limit, and does not
+         *     say whether an empty description clears it.
+         *
+         *     **Where the pages disagree.** The Portuguese table describes `communityId` as
+         *     "ID/Fone do grupo" (the group's id), the English table as "Community ID."; the
+         *     field's name, the English page and every example (`120363019502650977`) say a
+         *     community id, which the spec follows (see `CommunityId`). Both pages and the
+         *     request sample (`json-examples/update-community-description.json`) say `POST
+         *     /update-community-description` and send the same body; the sample agrees with the
+         *     spec and is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `communityDescription` (`minLength`; so an empty string, which might
+         *     clear the description, is refused), and the community id `pattern` (see
+         *     `CommunityId`).
+         */
+        post: operations["updateCommunityDescription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-community-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's photo
+         * @description Replaces the image of an existing community. `communityPhoto` is the image's URL
+         *     or its Base64; for Base64 the page sends readers to the "Send image" page, which
+         *     says to prefix the data with `data:image/png;base64,`. The page points to the
+         *     `onMessageReceived` webhook for what follows, without naming a notification.
+         *
+         *     The page does not say whether sending the same photo again is harmless, so this
+         *     operation is not marked safe to retry. It gives no size or format limit (the
+         *     "Send image" page defers to WhatsApp's).
+         *
+         *     **Where the pages disagree, or hold placeholders.** Both pages' body example has
+         *     the community id `"string"`, a placeholder that no community id looks like; the
+         *     spec's `page` example keeps the page's photo URL with the id
+         *     `120363019502650977` of the description page. The request sample
+         *     (`json-examples/update-community-photo.json`) holds only placeholders,
+         *     `"communityId": "ID da Comunidade"` and `"communityPhoto": "Url ou Base64 da
+         *     foto"`, so it is not an example here: its id fails `CommunityId`. Both pages and
+         *     the sample say `POST /update-community-photo`.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `communityPhoto` (`minLength`), and the community id `pattern` (see
+         *     `CommunityId`). The photo's form (URL or Base64) is not checked.
+         */
+        post: operations["updateCommunityPhoto"];
         delete?: never;
         options?: never;
         head?: never;
@@ -924,6 +1257,145 @@ export interface components {
              *     reached and managed; `false` for an ordinary linked group.
              */
             isGroupAnnouncement?: boolean;
+        };
+        /**
+         * Create community request
+         * @description The community to create: `name` is required and `description` optional, per both
+         *     pages' tables. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "name": "Minha primeira Comunidade"
+         *     }
+         */
+        CreateCommunityRequest: {
+            /**
+             * @description The community's name; its announcement group gets the same name. Client rule,
+             *     not Z-API's: not empty (`minLength`). Z-API documents no maximum length.
+             * @example Minha primeira Comunidade
+             */
+            name: string;
+            /** @description The community's description. Optional. */
+            description?: string;
+        };
+        /**
+         * Create community result
+         * @description The new community, per the page's table. Neither field is said to be always
+         *     present, so neither is required.
+         */
+        CreateCommunityResult: {
+            /**
+             * @description The new community's id (the `communityId` of the other operations).
+             * @example 98372465382764532938
+             */
+            id?: string;
+            /**
+             * @description The groups linked to the community: after creation, its announcement group
+             *     (`isGroupAnnouncement: true`), which has the community's name.
+             */
+            subGroups?: components["schemas"]["CommunitySubGroup"][];
+        };
+        /**
+         * Deactivate community result
+         * @description Not documented: the page's 200 section is empty. Any JSON object is accepted and no
+         *     field is required.
+         */
+        DeactivateCommunityResult: Record<string, never>;
+        /**
+         * @description The groups to act on, by group id ("phone" is Z-API's word for a group id, hence
+         *     the field name `groupsPhones`). Z-API documents no maximum per call; a community
+         *     holds up to 50 groups (the communities introduction).
+         *
+         *     Client rules, not Z-API's: at least one group (`minItems`) and no group twice
+         *     (`uniqueItems`).
+         * @example [
+         *       "1345353454354354-group",
+         *       "1203634230225498-group"
+         *     ]
+         */
+        GroupIds: components["schemas"]["GroupId"][];
+        /**
+         * Community and groups
+         * @description A community and the groups to link to it or unlink from it; both fields are
+         *     required by Z-API's tables. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "98372465382764532938",
+         *       "groupsPhones": [
+         *         "1345353454354354-group",
+         *         "1203634230225498-group"
+         *       ]
+         *     }
+         */
+        CommunityGroupsRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            groupsPhones: components["schemas"]["GroupIds"];
+        };
+        /**
+         * Community settings request
+         * @description A community and its setting; both fields are required by Z-API's tables. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "98372465382764532938",
+         *       "whoCanAddNewGroups": "admins"
+         *     }
+         */
+        UpdateCommunitySettingsRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description Who may add new groups to the community: only its admins (`admins`) or
+             *     everyone (`all`). The two values are Z-API's, from both pages' tables. Client
+             *     rule, not Z-API's: not empty (`minLength`, implied by the values anyway).
+             * @enum {string}
+             */
+            whoCanAddNewGroups: "admins" | "all";
+        };
+        /**
+         * Community description request
+         * @description A community and its new description; both fields are required by Z-API's tables.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "communityDescription": "descrição da comunidade"
+         *     }
+         */
+        UpdateCommunityDescriptionRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description The community's new description. Z-API documents no length limit, and does not
+             *     say whether an empty string clears the description. Client rule, not Z-API's:
+             *     not empty (`minLength`), as for every required string here.
+             * @example descrição da comunidade
+             */
+            communityDescription: string;
+        };
+        /**
+         * Community photo request
+         * @description A community and its new image; both fields are required by Z-API's tables. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "communityPhoto": "https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg"
+         *     }
+         */
+        UpdateCommunityPhotoRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description The image, as a URL or as Base64 ("Url ou Base64 da imagem"); Base64 is
+             *     written `data:image/png;base64,<data>`, per the "Send image" page. Client rule,
+             *     not Z-API's: not empty (`minLength`). Which of the two forms it is, is not
+             *     checked.
+             * @example https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg
+             */
+            communityPhoto: string;
+        };
+        /**
+         * Success result
+         * @description The answer of link groups, unlink groups and community settings, per their tables:
+         *     `success` is the whole documented answer, so it is required.
+         */
+        CommunitySuccessResult: {
+            /** @description `true` if it worked, `false` if it failed. */
+            success: boolean;
         };
         /**
          * Group chat list
@@ -1822,6 +2294,49 @@ export interface operations {
             default: components["responses"]["OtherError"];
         };
     };
+    createCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommunityRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The community was created: its `id` (the `communityId` of the other community
+             *     operations) and its linked groups, at first only the announcement group. The
+             *     table says neither field is always present, so neither is required.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCommunityResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
     getCommunityMetadata: {
         parameters: {
             query?: never;
@@ -1852,6 +2367,257 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommunityMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    deactivateCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The call was processed. Not documented: the page's 200 section is empty, so
+             *     what the body holds, and how a failure shows, is unknown.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeactivateCommunityResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    linkGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table). The warning says a group already in another
+             *     community is reported in the answer; how is not documented.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    unlinkGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunitySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunitySettingsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunityDescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunityDescriptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunityPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunityPhotoRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
