@@ -19,6 +19,7 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
   getLightGroupMetadata: JSON.parse('{"method":"GET","path":"/light-group-metadata/{groupId}","pathParams":["groupId"],"queryParams":[],"hasBody":false,"retrySafe":true,"input":{"type":"object","additionalProperties":false,"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"}},"required":["groupId"]},"result":{"title":"Light group metadata","type":"object","properties":{"phone":{"type":"string"},"description":{"type":"string"},"owner":{"type":"string"},"subject":{"type":"string"},"creation":{"type":"integer"},"invitationLink":{"type":["string","null"]},"invitationLinkError":{"type":["string","null"]},"communityId":{"type":["string","null"]},"adminOnlyMessage":{"type":"boolean"},"adminOnlySettings":{"type":"boolean"},"requireAdminApproval":{"type":"boolean"},"isGroupAnnouncement":{"type":"boolean"},"participants":{"type":"array","items":{"type":"object","properties":{"phone":{"type":"string"},"isAdmin":{"type":["boolean","string"]},"isSuperAdmin":{"type":["boolean","string"]},"short":{"type":"string"},"name":{"type":"string"}}}},"subjectTime":{"type":"integer"},"subjectOwner":{"type":"string"}}}}'),
   getGroupInvitationLink: JSON.parse('{"method":"POST","path":"/group-invitation-link/{groupId}","pathParams":["groupId"],"queryParams":[],"hasBody":false,"retrySafe":true,"input":{"type":"object","additionalProperties":false,"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"}},"required":["groupId"]},"result":{"title":"Group invitation link","type":"object","required":["invitationLink"],"properties":{"phone":{"type":"string"},"invitationLink":{"type":"string","minLength":1,"format":"uri"}}}}'),
   redefineInvitationLink: JSON.parse('{"method":"POST","path":"/redefine-invitation-link/{groupOrCommunityId}","pathParams":["groupOrCommunityId"],"queryParams":[],"hasBody":false,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"properties":{"groupOrCommunityId":{"oneOf":[{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},{"type":"string","minLength":1,"pattern":"^[0-9]+$","example":"120363019502650977"}]}},"required":["groupOrCommunityId"]},"result":{"title":"Invitation link result","type":"object","required":["invitationLink"],"properties":{"invitationLink":{"type":"string","minLength":1,"format":"uri"}}}}'),
+  createGroup: JSON.parse('{"method":"POST","path":"/create-group","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["autoInvite","groupName","phones"],"properties":{"autoInvite":{"type":"boolean"},"groupName":{"type":"string","minLength":1},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},"result":{"title":"CreateGroupResult","type":"object","properties":{"phone":{"type":"string"},"invitationLink":{"type":"string"},"phonesNotAdded":{}}}}'),
   updateWebhookReceived: JSON.parse('{"method":"PUT","path":"/update-webhook-received","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["value"],"properties":{"value":{"type":"string","minLength":1,"pattern":"^https://","format":"uri","example":"https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"}}},"result":{"title":"Webhook update result","type":"object","properties":{"value":{"type":"boolean"}}}}'),
 };
 
@@ -46,6 +47,8 @@ export interface Operations {
   getGroupInvitationLink: Types<Specified["getGroupInvitationLink"]>;
   /** Redefine a group's or community's invitation link */
   redefineInvitationLink: Types<Specified["redefineInvitationLink"]>;
+  /** Create a group */
+  createGroup: Types<Specified["createGroup"]>;
   /** Set the URL of the on-message-received webhook */
   updateWebhookReceived: Types<Specified["updateWebhookReceived"]>;
 }
@@ -72,5 +75,7 @@ export type GetGroupInvitationLinkInput = Operations["getGroupInvitationLink"]["
 export type GetGroupInvitationLinkResult = Operations["getGroupInvitationLink"]["result"];
 export type RedefineInvitationLinkInput = Operations["redefineInvitationLink"]["input"];
 export type RedefineInvitationLinkResult = Operations["redefineInvitationLink"]["result"];
+export type CreateGroupInput = Operations["createGroup"]["input"];
+export type CreateGroupResult = Operations["createGroup"]["result"];
 export type UpdateWebhookReceivedInput = Operations["updateWebhookReceived"]["input"];
 export type UpdateWebhookReceivedResult = Operations["updateWebhookReceived"]["result"];

@@ -570,6 +570,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/create-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a group
+         * @description Creates a WhatsApp group named `groupName` with the given phones as its
+         *     participants, and answers the new group's id (`phone`) and its invitation link.
+         *     A group cannot be created with a picture ("Infelizmente não é possivel criar o grupo com imagem"): set one
+         *     afterwards with `updateGroupPhoto`.
+         *
+         *     As on WhatsApp, at least one contact must be added to create a group (the page's
+         *     tip), so at least one phone is Z-API's rule here too. The page's warning says not
+         *     to put the connected number itself in `phones`; the client does not know that
+         *     number, so it cannot check this.
+         *
+         *     `autoInvite` works as for add-participant: the pages' tip describes asking to add
+         *     10 people, 5 being added, and the other 5 receiving a private invitation link.
+         *     The answer for that case is not documented (see `phonesNotAdded` below).
+         *
+         *     **Not safe to retry.** Each call creates a new group: a retry after a lost
+         *     answer can create a second group and, with `autoInvite`, send the same people a
+         *     second invitation.
+         *
+         *     **Where the pages disagree.**
+         *     - The request sample (`json-examples/create-group.json`) sends
+         *       `{"groupName", "phones", "profileImage"}`: no `autoInvite`, which both tables
+         *       (Portuguese and English) list as required, and a `profileImage` that no table
+         *       lists and that the page's own text rules out. The spec sides with the tables,
+         *       as for add-participant's group form: it requires `autoInvite` (a body that
+         *       carries it satisfies both readings) and refuses `profileImage` (no unknown
+         *       fields, a client rule). The sample is therefore not an example here. Neither
+         *       page says what Z-API does when `autoInvite` is left out.
+         *     - The English page's warning reads "You should never let anyone have or know the
+         *       number that's connected to Z-API"; the Portuguese original says not to pass the
+         *       connected number in the `phones` array. The spec follows the Portuguese page.
+         *     - The 200 example shows two answers in one block, the legacy id format ("Forma
+         *       antiga") and the current one ("Forma nova"); both are examples here.
+         *
+         *     **Z-API's rules and the client's own.** Z-API's tables require `autoInvite`,
+         *     `groupName` and `phones`; at least one phone is its rule (the tip). Client rules,
+         *     not Z-API's (each schema lists its own in `x-zapi-client-rules`): no unknown
+         *     fields, a non-empty `groupName`, no phone twice, and at most 15 digits per phone.
+         *     The documentation gives no maximum number of phones and no limit on the name's
+         *     length.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/update-webhook-received": {
         parameters: {
             query?: never;
@@ -1055,6 +1125,57 @@ export interface components {
          */
         InvitationLink: string;
         /**
+         * CreateGroupRequest
+         * @description The group to create. The three fields are the ones Z-API's tables require.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`), so the
+         *     request sample's `profileImage` is refused (see the operation).
+         * @example {
+         *       "autoInvite": true,
+         *       "groupName": "Grupo Z-API",
+         *       "phones": [
+         *         "5544999999999",
+         *         "5544888888888"
+         *       ]
+         *     }
+         */
+        CreateGroupRequest: {
+            autoInvite: components["schemas"]["AutoInvite"];
+            groupName: components["schemas"]["GroupName"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * @description A group's name ("Nome do grupo"). Z-API gives no length limit. Client rule, not
+         *     Z-API's: not empty (`minLength`).
+         * @example Grupo Z-API
+         */
+        GroupName: string;
+        /**
+         * CreateGroupResult
+         * @description The new group. The table lists `phone` and `invitationLink` without saying either
+         *     is always present, so neither is required; `phonesNotAdded` is observed, not
+         *     documented.
+         */
+        CreateGroupResult: {
+            /**
+             * @description The new group's id ("ID/Fone do grupo"), usable as `groupId`.
+             * @example 120363019502650977-group
+             */
+            phone?: string;
+            /**
+             * @description The link to join the group ("link para entrar no grupo"). A string in the
+             *     table; not checked further, so that a successful creation is never read as a
+             *     failure.
+             * @example https://chat.whatsapp.com/GONwbGGDkLe8BifUWwLgct
+             */
+            invitationLink?: string;
+            /**
+             * @description Observed, not documented: the phones that were not added to the group. Public
+             *     projects read it as a list of phones; the docs give no type, so it is not
+             *     checked.
+             */
+            phonesNotAdded?: unknown;
+        };
+        /**
          * Webhook URL request
          * @description The URL to set. Client rule, not Z-API's: no other field
          *     (`additionalProperties: false`).
@@ -1375,6 +1496,8 @@ export interface components {
             /** @example null not allowed */
             error?: string;
         };
+        Participant: components["schemas"]["Phone"];
+        Participants: components["schemas"]["Phones"];
     };
     responses: {
         /**
@@ -1918,6 +2041,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationLinkResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The group was created: its id (`phone`) and its invitation link. The pages do
+             *     not say what the answer holds when some phones were invited rather than added,
+             *     nor what it is when the group could not be created.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateGroupResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
