@@ -20,6 +20,8 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
   getGroupInvitationLink: JSON.parse('{"method":"POST","path":"/group-invitation-link/{groupId}","pathParams":["groupId"],"queryParams":[],"hasBody":false,"retrySafe":true,"input":{"type":"object","additionalProperties":false,"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"}},"required":["groupId"]},"result":{"title":"Group invitation link","type":"object","required":["invitationLink"],"properties":{"phone":{"type":"string"},"invitationLink":{"type":"string","minLength":1,"format":"uri"}}}}'),
   redefineInvitationLink: JSON.parse('{"method":"POST","path":"/redefine-invitation-link/{groupOrCommunityId}","pathParams":["groupOrCommunityId"],"queryParams":[],"hasBody":false,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"properties":{"groupOrCommunityId":{"oneOf":[{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},{"type":"string","minLength":1,"pattern":"^[0-9]+$","example":"120363019502650977"}]}},"required":["groupOrCommunityId"]},"result":{"title":"Invitation link result","type":"object","required":["invitationLink"],"properties":{"invitationLink":{"type":"string","minLength":1,"format":"uri"}}}}'),
   createGroup: JSON.parse('{"method":"POST","path":"/create-group","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["autoInvite","groupName","phones"],"properties":{"autoInvite":{"type":"boolean"},"groupName":{"type":"string","minLength":1},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},"result":{"title":"CreateGroupResult","type":"object","properties":{"phone":{"type":"string"},"invitationLink":{"type":"string"},"phonesNotAdded":{}}}}'),
+  addAdmin: JSON.parse('{"method":"POST","path":"/add-admin","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"oneOf":[{"title":"AddAdminToCommunity","type":"object","additionalProperties":false,"required":["communityId","phones"],"properties":{"communityId":{"type":"string","minLength":1,"pattern":"^[0-9]+$","example":"120363019502650977"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},{"title":"AddAdminToGroup","type":"object","additionalProperties":false,"required":["groupId","phones"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}}]},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  removeAdmin: JSON.parse('{"method":"POST","path":"/remove-admin","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"oneOf":[{"title":"RemoveAdminFromCommunity","type":"object","additionalProperties":false,"required":["communityId","phones"],"properties":{"communityId":{"type":"string","minLength":1,"pattern":"^[0-9]+$","example":"120363019502650977"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},{"title":"RemoveAdminFromGroup","type":"object","additionalProperties":false,"required":["groupId","phones"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}}]},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
   updateWebhookReceived: JSON.parse('{"method":"PUT","path":"/update-webhook-received","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["value"],"properties":{"value":{"type":"string","minLength":1,"pattern":"^https://","format":"uri","example":"https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"}}},"result":{"title":"Webhook update result","type":"object","properties":{"value":{"type":"boolean"}}}}'),
 };
 
@@ -49,6 +51,10 @@ export interface Operations {
   redefineInvitationLink: Types<Specified["redefineInvitationLink"]>;
   /** Create a group */
   createGroup: Types<Specified["createGroup"]>;
+  /** Make participants admins of a community or group */
+  addAdmin: Types<Specified["addAdmin"]>;
+  /** Remove admins of a community or group */
+  removeAdmin: Types<Specified["removeAdmin"]>;
   /** Set the URL of the on-message-received webhook */
   updateWebhookReceived: Types<Specified["updateWebhookReceived"]>;
 }
@@ -77,5 +83,9 @@ export type RedefineInvitationLinkInput = Operations["redefineInvitationLink"]["
 export type RedefineInvitationLinkResult = Operations["redefineInvitationLink"]["result"];
 export type CreateGroupInput = Operations["createGroup"]["input"];
 export type CreateGroupResult = Operations["createGroup"]["result"];
+export type AddAdminInput = Operations["addAdmin"]["input"];
+export type AddAdminResult = Operations["addAdmin"]["result"];
+export type RemoveAdminInput = Operations["removeAdmin"]["input"];
+export type RemoveAdminResult = Operations["removeAdmin"]["result"];
 export type UpdateWebhookReceivedInput = Operations["updateWebhookReceived"]["input"];
 export type UpdateWebhookReceivedResult = Operations["updateWebhookReceived"]["result"];

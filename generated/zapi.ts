@@ -640,6 +640,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/add-admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make participants admins of a community or group
+         * @description Promotes one or more participants of a WhatsApp community (send `communityId`) or
+         *     group (send `groupId`) to admins. The group page (`docs/group/add-admin.md`) and
+         *     the community page (`docs/communities/add-community-admin.md`) describe the same
+         *     method and path; the spec models them as one operation with two forms, as
+         *     add-participant has.
+         *
+         *     The pages do not say what a repeated call does for someone who is already an
+         *     admin, nor what `value` is when only some of the phones could be promoted, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The English group page's table gives `phones` no
+         *     type (its row has two cells, the type missing); the Portuguese table says
+         *     `array string`, which the spec follows. Both request samples
+         *     (`json-examples/add-admin.json`, group form with a legacy id;
+         *     `json-examples/add-community-admin.json`, community form) agree with the spec and
+         *     are examples here. Neither sample carries a `Client-Token` header, which both
+         *     pages show; the spec accepts it, optional, as everywhere.
+         *
+         *     Client rules, not Z-API's, as for add-participant: exactly one of `communityId`
+         *     and `groupId`, no unknown fields, at least one phone, no phone twice, at most 15
+         *     digits per phone, and the id patterns (each schema lists them in
+         *     `x-zapi-client-rules`). The documentation gives no maximum number of phones per
+         *     call.
+         */
+        post: operations["addAdmin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/remove-admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove admins of a community or group
+         * @description Takes admin rights away from one or more admins of a WhatsApp community (send
+         *     `communityId`) or group (send `groupId`); they stay participants. The group page
+         *     (`docs/group/remove-admin.md`) and the community page
+         *     (`docs/communities/remove-admin.md`) describe the same method and path, `POST
+         *     /remove-admin`; the spec models them as one operation with two forms.
+         *
+         *     The pages do not say what a repeated call does for someone who is no longer an
+         *     admin, so this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** Nothing of substance: the community page's `phones`
+         *     row speaks of "the group administration" (copied from the group page), and its
+         *     body example uses the id `120363019502650977` where its request sample uses
+         *     `120363186053925765`; both match `CommunityId`. Both request samples
+         *     (`json-examples/remove-admin.json`, group form with a legacy id;
+         *     `json-examples/remove-community-admin.json`, community form) agree with the spec
+         *     and are examples here; the community sample carries no `Client-Token` header,
+         *     which the spec accepts, optional, as everywhere.
+         *
+         *     Client rules, not Z-API's, as for remove-participant: exactly one of
+         *     `communityId` and `groupId`, no unknown fields, at least one phone, no phone
+         *     twice, at most 15 digits per phone, and the id patterns (each schema lists them
+         *     in `x-zapi-client-rules`).
+         */
+        post: operations["removeAdmin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/update-webhook-received": {
         parameters: {
             query?: never;
@@ -1174,6 +1281,81 @@ export interface components {
              *     checked.
              */
             phonesNotAdded?: unknown;
+        };
+        /**
+         * AddAdminRequest
+         * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
+         *     of the two forms, so a body naming both ids (or neither) is refused; the pages only
+         *     ever show one id per body.
+         */
+        AddAdminRequest: components["schemas"]["AddAdminToCommunity"] | components["schemas"]["AddAdminToGroup"];
+        /**
+         * AddAdminToCommunity
+         * @description Makes participants of a community its admins; both fields are required by Z-API's
+         *     table. Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363186053925765",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        AddAdminToCommunity: {
+            communityId: components["schemas"]["CommunityId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * AddAdminToGroup
+         * @description Makes participants of a group its admins; both fields are required by Z-API's
+         *     table. Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        AddAdminToGroup: {
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * RemoveAdminRequest
+         * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
+         *     of the two forms, so a body naming both ids (or neither) is refused.
+         */
+        RemoveAdminRequest: components["schemas"]["RemoveAdminFromCommunity"] | components["schemas"]["RemoveAdminFromGroup"];
+        /**
+         * RemoveAdminFromCommunity
+         * @description Takes admin rights away from admins of a community; both fields are required by
+         *     Z-API's table. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        RemoveAdminFromCommunity: {
+            communityId: components["schemas"]["CommunityId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * RemoveAdminFromGroup
+         * @description Takes admin rights away from admins of a group; both fields are required by
+         *     Z-API's table. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        RemoveAdminFromGroup: {
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Participants"];
         };
         /**
          * Webhook URL request
@@ -2084,6 +2266,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreateGroupResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    addAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAdminRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (both pages' tables). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    removeAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveAdminRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (both pages' tables). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
