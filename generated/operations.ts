@@ -22,6 +22,11 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
   createGroup: JSON.parse('{"method":"POST","path":"/create-group","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["autoInvite","groupName","phones"],"properties":{"autoInvite":{"type":"boolean"},"groupName":{"type":"string","minLength":1},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},"result":{"title":"CreateGroupResult","type":"object","properties":{"phone":{"type":"string"},"invitationLink":{"type":"string"},"phonesNotAdded":{}}}}'),
   addAdmin: JSON.parse('{"method":"POST","path":"/add-admin","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"oneOf":[{"title":"AddAdminToCommunity","type":"object","additionalProperties":false,"required":["communityId","phones"],"properties":{"communityId":{"type":"string","minLength":1,"pattern":"^[0-9]+$","example":"120363019502650977"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},{"title":"AddAdminToGroup","type":"object","additionalProperties":false,"required":["groupId","phones"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}}]},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
   removeAdmin: JSON.parse('{"method":"POST","path":"/remove-admin","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"oneOf":[{"title":"RemoveAdminFromCommunity","type":"object","additionalProperties":false,"required":["communityId","phones"],"properties":{"communityId":{"type":"string","minLength":1,"pattern":"^[0-9]+$","example":"120363019502650977"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}},{"title":"RemoveAdminFromGroup","type":"object","additionalProperties":false,"required":["groupId","phones"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"phones":{"type":"array","minItems":1,"uniqueItems":true,"dedupe":true,"items":{"type":"string","pattern":"^[0-9]+$","maxLength":15,"phone":true,"example":"5544999999999"}}}}]},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  updateGroupName: JSON.parse('{"method":"POST","path":"/update-group-name","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["groupId","groupName"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"groupName":{"type":"string","minLength":1}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  updateGroupDescription: JSON.parse('{"method":"POST","path":"/update-group-description","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["groupId","groupDescription"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"groupDescription":{"type":"string","minLength":1}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  updateGroupPhoto: JSON.parse('{"method":"POST","path":"/update-group-photo","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["groupId","groupPhoto"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"groupPhoto":{"type":"string","minLength":1}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  updateGroupSettings: JSON.parse('{"method":"POST","path":"/update-group-settings","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["phone","adminOnlyMessage","adminOnlySettings","requireAdminApproval","adminOnlyAddMember"],"properties":{"phone":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"adminOnlyMessage":{"type":"boolean"},"adminOnlySettings":{"type":"boolean"},"requireAdminApproval":{"type":"boolean"},"adminOnlyAddMember":{"type":"boolean"}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  leaveGroup: JSON.parse('{"method":"POST","path":"/leave-group","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["groupId"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
   updateWebhookReceived: JSON.parse('{"method":"PUT","path":"/update-webhook-received","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["value"],"properties":{"value":{"type":"string","minLength":1,"pattern":"^https://","format":"uri","example":"https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"}}},"result":{"title":"Webhook update result","type":"object","properties":{"value":{"type":"boolean"}}}}'),
 };
 
@@ -55,6 +60,16 @@ export interface Operations {
   addAdmin: Types<Specified["addAdmin"]>;
   /** Remove admins of a community or group */
   removeAdmin: Types<Specified["removeAdmin"]>;
+  /** Rename a group */
+  updateGroupName: Types<Specified["updateGroupName"]>;
+  /** Change a group's description */
+  updateGroupDescription: Types<Specified["updateGroupDescription"]>;
+  /** Change a group's picture */
+  updateGroupPhoto: Types<Specified["updateGroupPhoto"]>;
+  /** Change a group's settings */
+  updateGroupSettings: Types<Specified["updateGroupSettings"]>;
+  /** Leave a group */
+  leaveGroup: Types<Specified["leaveGroup"]>;
   /** Set the URL of the on-message-received webhook */
   updateWebhookReceived: Types<Specified["updateWebhookReceived"]>;
 }
@@ -87,5 +102,15 @@ export type AddAdminInput = Operations["addAdmin"]["input"];
 export type AddAdminResult = Operations["addAdmin"]["result"];
 export type RemoveAdminInput = Operations["removeAdmin"]["input"];
 export type RemoveAdminResult = Operations["removeAdmin"]["result"];
+export type UpdateGroupNameInput = Operations["updateGroupName"]["input"];
+export type UpdateGroupNameResult = Operations["updateGroupName"]["result"];
+export type UpdateGroupDescriptionInput = Operations["updateGroupDescription"]["input"];
+export type UpdateGroupDescriptionResult = Operations["updateGroupDescription"]["result"];
+export type UpdateGroupPhotoInput = Operations["updateGroupPhoto"]["input"];
+export type UpdateGroupPhotoResult = Operations["updateGroupPhoto"]["result"];
+export type UpdateGroupSettingsInput = Operations["updateGroupSettings"]["input"];
+export type UpdateGroupSettingsResult = Operations["updateGroupSettings"]["result"];
+export type LeaveGroupInput = Operations["leaveGroup"]["input"];
+export type LeaveGroupResult = Operations["leaveGroup"]["result"];
 export type UpdateWebhookReceivedInput = Operations["updateWebhookReceived"]["input"];
 export type UpdateWebhookReceivedResult = Operations["updateWebhookReceived"]["result"];

@@ -747,6 +747,257 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/update-group-name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename a group
+         * @description Changes the name of an existing group to `groupName`.
+         *
+         *     The page does not say whether setting the same name again is harmless (WhatsApp
+         *     tells the group each time its name changes), so this operation is not marked safe
+         *     to retry.
+         *
+         *     **Where the pages disagree.**
+         *     - The request sample (`json-examples/update-group-name.json`) sends the group id
+         *       `5511999999999`, a phone, which matches neither documented group id format
+         *       (`120363019502650977-group`, or the legacy `5511999999999-1623281429`); both
+         *       pages' examples use those formats. The spec follows the pages, so the sample
+         *       fails `GroupId` and is not an example here.
+         *     - Both tables describe `groupName` as "Nome do grupo a ser criado" ("name of
+         *       group to be created"), words copied from create-group; on this page it is the
+         *       group's new name.
+         *
+         *     Client rules, not Z-API's: no unknown fields, a non-empty `groupName`, and the
+         *     group id pattern (each schema lists them in `x-zapi-client-rules`). The
+         *     documentation gives no limit on the name's length.
+         */
+        post: operations["updateGroupName"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a group's description
+         * @description Changes the description of a group to `groupDescription`. Only admins can do
+         *     this, says the page ("somente administradores podem alterar as preferências do
+         *     grupo").
+         *
+         *     The page does not say whether setting the same description again is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     The Portuguese and English pages agree, and so does the request sample
+         *     (`json-examples/update-group-description.json`, legacy group id), which is the
+         *     `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields, a non-empty `groupDescription` (the
+         *     pages do not say whether an empty one clears the description, so the client does
+         *     not send one), and the group id pattern (each schema lists them in
+         *     `x-zapi-client-rules`). The documentation gives no limit on the description's
+         *     length.
+         */
+        post: operations["updateGroupDescription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a group's picture
+         * @description Changes the picture of an existing group. `groupPhoto` is the image's URL or its
+         *     Base64 text; for how to write Base64, the page points to the "send image" message
+         *     page.
+         *
+         *     The page does not say whether setting the same picture again is harmless, so this
+         *     operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.**
+         *     - The request sample (`json-examples/update-group-photo.json`) sends
+         *       `{"groupID": "ID do Grupo", "groupPhoto": "Url ou Base64 da foto"}`: the field
+         *       spelled `groupID`, where both tables and both examples say `groupId`, and
+         *       placeholders where values belong. A sample of placeholders is no request anyone
+         *       ran, so its spelling does not outweigh the pages here: the spec follows the
+         *       pages (`groupId`), and the sample is not an example.
+         *     - Both pages' body examples give the group id as `"string"`, a type name in place
+         *       of a value; the spec's example keeps the page's picture URL and puts a group id
+         *       in the current format there.
+         *
+         *     Client rules, not Z-API's: no unknown fields, a non-empty `groupPhoto`, and the
+         *     group id pattern (each schema lists them in `x-zapi-client-rules`). The
+         *     documentation gives no size or format limit for the picture.
+         */
+        post: operations["updateGroupPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a group's settings
+         * @description Sets a group's four settings: only admins send messages (`adminOnlyMessage`),
+         *     only admins edit the group (`adminOnlySettings`), joining needs an admin's
+         *     approval (`requireAdminApproval`; see `approveParticipant`), and only admins add
+         *     people (`adminOnlyAddMember`). Only admins can do this, says the page. The group
+         *     is named `phone` here, not `groupId` as on the other group pages.
+         *
+         *     The page does not say whether sending the same settings again is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The request sample
+         *     (`json-examples/update-group-settings.json`) sends
+         *     `{"groupId": "5511999999999-1623281429", "adminOnlyMessage": true}`, and both
+         *     pages (table and examples, Portuguese and English) send `phone` with all four
+         *     settings, which both tables list as required. This spec usually follows the
+         *     sample; here it follows the pages, and says why:
+         *     - Required settings: a body with all four satisfies both readings, one with a
+         *       single setting only the sample's (the reasoning add-participant's `autoInvite`
+         *       follows). Neither page says what Z-API does with a setting left out, and
+         *       reading it as `false` would change a setting the caller did not mean to touch.
+         *     - The group's field: no body satisfies both `phone` and `groupId`. Four
+         *       sources (two tables, two examples) say `phone` against the sample's one. Public
+         *       code that calls the service sends `phone` with all four settings too (several
+         *       projects; one calls `phone` this endpoint's own spelling), though none of it
+         *       records what the service answered.
+         *     So the spec requires `phone` and the four settings, and the sample is not an
+         *     example here.
+         *
+         *     Client rules, not Z-API's: no unknown fields and the group id pattern (each
+         *     schema lists them in `x-zapi-client-rules`).
+         */
+        post: operations["updateGroupSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/leave-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a group
+         * @description The connected number leaves a group it belongs to.
+         *
+         *     The page does not say what a repeated call does once the number has left, so
+         *     this operation is not marked safe to retry.
+         *
+         *     The Portuguese and English pages and the request sample
+         *     (`json-examples/leave-group.json`, legacy group id) agree; the sample is the
+         *     `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields and the group id pattern (each
+         *     schema lists them in `x-zapi-client-rules`).
+         */
+        post: operations["leaveGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/update-webhook-received": {
         parameters: {
             query?: never;
@@ -1356,6 +1607,97 @@ export interface components {
         RemoveAdminFromGroup: {
             groupId: components["schemas"]["GroupId"];
             phones: components["schemas"]["Participants"];
+        };
+        /**
+         * UpdateGroupNameRequest
+         * @description The group and its new name; both fields are required by Z-API's table. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "groupName": "Mudou o nome Meu grupo no Z-API"
+         *     }
+         */
+        UpdateGroupNameRequest: {
+            groupId: components["schemas"]["GroupId"];
+            groupName: components["schemas"]["GroupName"];
+        };
+        /**
+         * UpdateGroupDescriptionRequest
+         * @description The group and its new description; both fields are required by Z-API's table.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "groupDescription": "descrição do grupo"
+         *     }
+         */
+        UpdateGroupDescriptionRequest: {
+            groupId: components["schemas"]["GroupId"];
+            /**
+             * @description The group's new description. Z-API gives no length limit. Client rule, not
+             *     Z-API's: not empty (`minLength`); the pages do not say whether an empty one
+             *     clears the description.
+             * @example descrição do grupo
+             */
+            groupDescription: string;
+        };
+        /**
+         * UpdateGroupPhotoRequest
+         * @description The group and its new picture; both fields are required by Z-API's table. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`), so the request
+         *     sample's `groupID` is refused (see the operation).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "groupPhoto": "https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg"
+         *     }
+         */
+        UpdateGroupPhotoRequest: {
+            groupId: components["schemas"]["GroupId"];
+            /**
+             * @description The picture: its URL or its Base64 text ("Url ou Base64 da imagem"). Z-API
+             *     gives no size or format limit. Client rule, not Z-API's: not empty
+             *     (`minLength`).
+             * @example https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg
+             */
+            groupPhoto: string;
+        };
+        /**
+         * UpdateGroupSettingsRequest
+         * @description The group (named `phone` on this page) and its four settings, all required by
+         *     Z-API's tables (the request sample sends `groupId` and one setting: see the
+         *     operation). Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "phone": "120363019502650977-group",
+         *       "adminOnlyMessage": true,
+         *       "adminOnlySettings": true,
+         *       "requireAdminApproval": false,
+         *       "adminOnlyAddMember": true
+         *     }
+         */
+        UpdateGroupSettingsRequest: {
+            phone: components["schemas"]["GroupId"];
+            /** @description Only admins can send messages in the group. */
+            adminOnlyMessage: boolean;
+            /** @description Only admins can edit the group. */
+            adminOnlySettings: boolean;
+            /**
+             * @description Joining the group needs an admin's approval (see `approveParticipant` and
+             *     `rejectParticipant`).
+             */
+            requireAdminApproval: boolean;
+            /** @description Only admins can add people to the group. */
+            adminOnlyAddMember: boolean;
+        };
+        /**
+         * LeaveGroupRequest
+         * @description The group to leave; Z-API's table requires it. Client rule, not Z-API's: no other
+         *     field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group"
+         *     }
+         */
+        LeaveGroupRequest: {
+            groupId: components["schemas"]["GroupId"];
         };
         /**
          * Webhook URL request
@@ -2343,6 +2685,216 @@ export interface operations {
             /**
              * @description The call was processed. `value` is `true` if it worked and `false` if it failed
              *     (both pages' tables). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupNameRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupDescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupDescriptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupPhotoRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupSettingsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    leaveGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveGroupRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
              */
             200: {
                 headers: {
