@@ -27,6 +27,8 @@ export const operations: { readonly [Name in keyof Operations]: OperationDescrip
   updateGroupPhoto: JSON.parse('{"method":"POST","path":"/update-group-photo","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["groupId","groupPhoto"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"groupPhoto":{"type":"string","minLength":1}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
   updateGroupSettings: JSON.parse('{"method":"POST","path":"/update-group-settings","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["phone","adminOnlyMessage","adminOnlySettings","requireAdminApproval","adminOnlyAddMember"],"properties":{"phone":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"},"adminOnlyMessage":{"type":"boolean"},"adminOnlySettings":{"type":"boolean"},"requireAdminApproval":{"type":"boolean"},"adminOnlyAddMember":{"type":"boolean"}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
   leaveGroup: JSON.parse('{"method":"POST","path":"/leave-group","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["groupId"],"properties":{"groupId":{"type":"string","minLength":1,"pattern":"^[0-9]+-(group|[0-9]+)$","example":"120363019502650977-group"}}},"result":{"title":"Value result","type":"object","required":["value"],"properties":{"value":{"type":"boolean"}}}}'),
+  acceptGroupInvite: JSON.parse('{"method":"GET","path":"/accept-invite-group","pathParams":[],"queryParams":["url"],"hasBody":false,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","minLength":1,"format":"uri"}},"required":["url"]},"result":{"title":"AcceptGroupInviteResult","type":"object","required":["success"],"properties":{"success":{"type":"boolean"}}}}'),
+  getGroupInvitationMetadata: JSON.parse('{"method":"GET","path":"/group-invitation-metadata","pathParams":[],"queryParams":["url"],"hasBody":false,"retrySafe":true,"input":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","minLength":1,"format":"uri"}},"required":["url"]},"result":{"title":"GroupInvitationMetadata","type":"object","properties":{"phone":{"type":"string"},"owner":{"type":"string"},"subject":{"type":"string"},"description":{"type":"string"},"creation":{"type":"integer"},"invitationLink":{"type":"string"},"contactsCount":{"type":"number"},"participantsCount":{"type":"number"},"participants":{"type":"array","items":{"type":"object","properties":{"phone":{"type":"string"},"isAdmin":{"type":["boolean","string"]},"isSuperAdmin":{"type":["boolean","string"]},"short":{"type":"string"},"name":{"type":"string"}}}},"subjectTime":{"type":"integer"},"subjectOwner":{"type":"string"}}}}'),
   updateWebhookReceived: JSON.parse('{"method":"PUT","path":"/update-webhook-received","pathParams":[],"queryParams":[],"hasBody":true,"retrySafe":false,"input":{"type":"object","additionalProperties":false,"required":["value"],"properties":{"value":{"type":"string","minLength":1,"pattern":"^https://","format":"uri","example":"https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive"}}},"result":{"title":"Webhook update result","type":"object","properties":{"value":{"type":"boolean"}}}}'),
 };
 
@@ -70,6 +72,10 @@ export interface Operations {
   updateGroupSettings: Types<Specified["updateGroupSettings"]>;
   /** Leave a group */
   leaveGroup: Types<Specified["leaveGroup"]>;
+  /** Accept an invitation to a group */
+  acceptGroupInvite: Types<Specified["acceptGroupInvite"]>;
+  /** Read a group's metadata from its invitation link */
+  getGroupInvitationMetadata: Types<Specified["getGroupInvitationMetadata"]>;
   /** Set the URL of the on-message-received webhook */
   updateWebhookReceived: Types<Specified["updateWebhookReceived"]>;
 }
@@ -112,5 +118,9 @@ export type UpdateGroupSettingsInput = Operations["updateGroupSettings"]["input"
 export type UpdateGroupSettingsResult = Operations["updateGroupSettings"]["result"];
 export type LeaveGroupInput = Operations["leaveGroup"]["input"];
 export type LeaveGroupResult = Operations["leaveGroup"]["result"];
+export type AcceptGroupInviteInput = Operations["acceptGroupInvite"]["input"];
+export type AcceptGroupInviteResult = Operations["acceptGroupInvite"]["result"];
+export type GetGroupInvitationMetadataInput = Operations["getGroupInvitationMetadata"]["input"];
+export type GetGroupInvitationMetadataResult = Operations["getGroupInvitationMetadata"]["result"];
 export type UpdateWebhookReceivedInput = Operations["updateWebhookReceived"]["input"];
 export type UpdateWebhookReceivedResult = Operations["updateWebhookReceived"]["result"];

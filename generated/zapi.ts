@@ -998,6 +998,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/accept-invite-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Accept an invitation to a group
+         * @description Accepts an invitation to join a group: the connected number joins the group of
+         *     the invitation link `url`. The table says the link can be obtained from the
+         *     on-message-received webhook (it points to that page's text message example).
+         *
+         *     **A `GET` that changes state: not safe to retry.** Both pages and the request
+         *     sample say `GET`, and the call joins a group ("aceitar um convite que você recebeu
+         *     para participar de um grupo"). The pages do not say what a second call does once
+         *     the number has joined, or after an admin removed it, so the client does not
+         *     repeat it on its own (`x-zapi-retry`).
+         *
+         *     **Where the pages disagree.** The request sample
+         *     (`json-examples/accept-group-invite.json`) has the placeholder
+         *     `{{GROUP_INVITE_URL}}` in its query, so it carries no link to check, and is not an
+         *     example here; its method, path and query name agree with the pages. The answer is
+         *     `{"success": boolean}`, not the `{"value": boolean}` of most group pages.
+         *
+         *     Client rules, not Z-API's: `url` must be a non-empty absolute URI (`minLength`,
+         *     `format`). The pages give no other rule for it; their example is a
+         *     `https://chat.whatsapp.com/...` link.
+         */
+        get: operations["acceptGroupInvite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/group-invitation-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a group's metadata from its invitation link
+         * @description Returns the metadata of the group an invitation link leads to: its id, owner,
+         *     name, creation and participants.
+         *
+         *     A read: safe to retry.
+         *
+         *     **Where the pages disagree.**
+         *     - The input: neither page has an attributes table; both give only the URL line,
+         *       `?url=url-do-grupo` (Portuguese) and `?url={ URL }` (English). The request
+         *       sample (`json-examples/get-group-invitation-metadata.json`) writes
+         *       `?URL=(URL-DO-GRUPO)`: the name in capitals, and a placeholder for the value. A
+         *       sample of placeholders is no request anyone ran, so the spec follows the pages
+         *       (`url`, as accept-invite-group names it), and the sample is not an example. The
+         *       spec requires `url`: every URL line carries it, and nothing documents the call
+         *       without it. The example link is the one in the page's own answer.
+         *     - The answer: the Portuguese table lists `description`, `invitationLink` (typed
+         *       "url"), `contactsCount` and `participantsCount`, which the English table lacks;
+         *       the English participants table lists `short` and `name`, which the Portuguese
+         *       one comments out (per Z-API's docs PR #33, group metadata no longer returns
+         *       them). The Portuguese participants table lists `subjectTime` and
+         *       `subjectOwner`, which every example carries on the group itself, where the spec
+         *       puts them. Both tables type `isAdmin` and `isSuperAdmin` as strings, and every
+         *       example has booleans: the spec allows both. `creation` is typed "timestamp" and
+         *       holds 13-digit integers (milliseconds). The Portuguese page shows one example
+         *       (current id format), the English page two (legacy and current); no field is
+         *       required.
+         *
+         *     Client rules, not Z-API's: `url` must be a non-empty absolute URI (`minLength`,
+         *     `format`).
+         */
+        get: operations["getGroupInvitationMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/update-webhook-received": {
         parameters: {
             query?: never;
@@ -1698,6 +1807,63 @@ export interface components {
          */
         LeaveGroupRequest: {
             groupId: components["schemas"]["GroupId"];
+        };
+        /**
+         * Format: uri
+         * @description A group's invitation link, sent in the query. Z-API types it as a string; its
+         *     examples are `https://chat.whatsapp.com/...` links. Client rules, not Z-API's: not
+         *     empty (`minLength`) and an absolute URI (`format`).
+         * @example https://chat.whatsapp.com/bh8XyNrIUj84YZoy5xcaa112
+         */
+        InvitationUrl: string;
+        /**
+         * AcceptGroupInviteResult
+         * @description `success` is the table's only field, the whole documented answer, so it is
+         *     required.
+         */
+        AcceptGroupInviteResult: {
+            /** @description `true` if it worked, `false` if it failed. */
+            success: boolean;
+        };
+        /**
+         * GroupInvitationMetadata
+         * @description The group an invitation link leads to. No field is required: the tables do not
+         *     say which are always present, and the two pages' tables differ (see
+         *     `getGroupInvitationMetadata`).
+         */
+        GroupInvitationMetadata: {
+            phone?: components["schemas"]["GroupMetadata"]["phone"];
+            owner?: components["schemas"]["GroupMetadata"]["owner"];
+            subject?: components["schemas"]["GroupMetadata"]["subject"];
+            /** @description The group's description. In the Portuguese table only. */
+            description?: string;
+            creation?: components["schemas"]["GroupMetadata"]["creation"];
+            /**
+             * @description The group's invitation link. In the Portuguese table only, typed "url"; not
+             *     checked beyond being a string.
+             * @example https://chat.whatsapp.com/KNmcL17DqVA0sqkQ5LLA5
+             */
+            invitationLink?: string;
+            /**
+             * @description The number of contacts in the group ("Número de contatos presente no grupo").
+             *     In the Portuguese table only.
+             */
+            contactsCount?: number;
+            /** @description The number of participants. In the Portuguese table only. */
+            participantsCount?: number;
+            /** @description The group's participants. */
+            participants?: components["schemas"]["GroupParticipant"][];
+            /**
+             * @description Listed in the Portuguese participants table as the group's creation date
+             *     ("Data de criação do grupo"); every example has it on the group, a 13-digit
+             *     integer.
+             */
+            subjectTime?: number;
+            /**
+             * @description Listed in the Portuguese participants table as the creator's number; every
+             *     example has it on the group.
+             */
+            subjectOwner?: string;
         };
         /**
          * Webhook URL request
@@ -2902,6 +3068,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    acceptGroupInvite: {
+        parameters: {
+            query: {
+                /**
+                 * @description The group's invitation link, as received ("Url recebida de convite do grupo").
+                 *     Required, per both tables. Client rules, not Z-API's: not empty (`minLength`)
+                 *     and an absolute URI (`format`).
+                 */
+                url: components["schemas"]["InvitationUrl"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptGroupInviteResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getGroupInvitationMetadata: {
+        parameters: {
+            query: {
+                /**
+                 * @description The group's invitation link. The pages name it only in their URL line
+                 *     (`?url=`); see the operation. Client rules, not Z-API's: not empty
+                 *     (`minLength`) and an absolute URI (`format`).
+                 */
+                url: components["schemas"]["InvitationUrl"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata of the group the link leads to. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupInvitationMetadata"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
