@@ -1107,6 +1107,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/send-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a text to a group, mentioning participants or groups
+         * @description Sends a text message to a group (`phone` is the group's id) that mentions either
+         *     participants of the group (`mentioned`: their phones) or other groups of the same
+         *     community (`groupMentioned`: each group's id and name). Z-API's `send-text` does
+         *     more than this (messages to a person, `delayTyping`, `editMessageId`: the page
+         *     `docs/message/send-message-text.md`); this spec models it only as far as the two
+         *     mention pages document it, `docs/group/mention-participant.md` and
+         *     `docs/group/mention-group.md`.
+         *
+         *     - **Participants** (`mentioned`): the text should contain `@` and each number
+         *       ("Deve conter o @ com o número"). The same page's "mark everyone" section sends
+         *       the list without writing `@` before each number in the text, to mention many
+         *       members at once.
+         *     - **Groups** (`groupMentioned`): the text should contain `@` and each group's id.
+         *       Mentions work only in a group that is part of a community, and the mentioned
+         *       groups must belong to the same community. The page's tip adds that participants
+         *       can be mentioned in the same message: the groups form also takes `mentioned`.
+         *
+         *     `delayMessage` (1 to 15 seconds, Z-API's range; 1 to 3 seconds when left out) is
+         *     how long Z-API waits before sending the next message. The answer carries the
+         *     message's ids.
+         *
+         *     **Not safe to retry.** Each call sends a message: a retry after a lost answer can
+         *     send it twice.
+         *
+         *     **Where the pages disagree.**
+         *     - The English participants page's first body example sends `"phone":
+         *       "5511999999999"`, a phone, where the Portuguese page has
+         *       `5511999999999-group` and both tables say the group's id; the spec follows
+         *       the Portuguese page.
+         *     - `mentioned` is typed "array", with no item type, and its examples hold the
+         *       placeholders `[número]` / `[number]`, which are not JSON. The spec reads the
+         *       items as phones written as strings, as on every other page that lists phones.
+         *     - The `GroupMentioned` table sits between the required and the optional
+         *       attributes; the spec reads its two fields as required.
+         *     - The request sample the mention pages share with the plain send-text page
+         *       (`json-examples/send-text.json`) is the plain send-text page's:
+         *       `{"phone": "5511999998888", "message": "Welcome to *Z-API*"}`, a message to a
+         *       person with no mention. It is outside what this spec models (its `phone` is no
+         *       group id, and it mentions nobody), so it is not an example here.
+         *
+         *     **Z-API's rules and the client's own.** Z-API's tables require `phone`, `message`
+         *     and the mention list of the form; the range of `delayMessage` is Z-API's. Client
+         *     rules, not Z-API's (each schema lists its own in `x-zapi-client-rules`): exactly
+         *     one of the two forms (a body without `mentioned` or `groupMentioned` is a plain
+         *     send-text, which this spec does not model), no unknown fields, a non-empty
+         *     `message` and group name, at least one entry in each list, no phone twice, at most
+         *     15 digits per phone, and the group id pattern.
+         */
+        post: operations["sendText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/update-webhook-received": {
         parameters: {
             query?: never;
@@ -1864,6 +1942,112 @@ export interface components {
              *     example has it on the group.
              */
             subjectOwner?: string;
+        };
+        /**
+         * SendTextRequest
+         * @description A text to a group that mentions participants or groups: the two mention pages'
+         *     forms. Client rule, not Z-API's: exactly one of the two forms (`oneOf`). A body
+         *     with `groupMentioned` is the groups form, whether or not it also has `mentioned`;
+         *     a body with neither list is refused, since this spec does not model the plain
+         *     send-text.
+         */
+        SendTextRequest: components["schemas"]["SendTextMentioningParticipants"] | components["schemas"]["SendTextMentioningGroups"];
+        /**
+         * SendTextMentioningParticipants
+         * @description A text to a group that mentions some of its participants
+         *     (`docs/group/mention-participant.md`); the three fields that are not
+         *     `delayMessage` are required by Z-API's table. Client rule, not Z-API's: no other
+         *     field (`additionalProperties: false`).
+         * @example {
+         *       "phone": "120363019502650977-group",
+         *       "message": "Welcome to *Z-API group* @5544999999999",
+         *       "mentioned": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        SendTextMentioningParticipants: {
+            phone: components["schemas"]["GroupId"];
+            message: components["schemas"]["SendTextMessage"];
+            mentioned: components["schemas"]["Participants"];
+            delayMessage?: components["schemas"]["SendTextDelayMessage"];
+        };
+        /**
+         * SendTextMentioningGroups
+         * @description A text to a group of a community that mentions other groups of the same community
+         *     (`docs/group/mention-group.md`), and, per the page's tip, participants too
+         *     (`mentioned`, optional). `phone`, `message` and `groupMentioned` are required by
+         *     Z-API's table. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "phone": "120363019502650977-group",
+         *       "message": "Welcome to *Z-API group* @1203634230225498-group",
+         *       "groupMentioned": [
+         *         {
+         *           "phone": "1203634230225498-group",
+         *           "subject": "Z-API subgroup"
+         *         }
+         *       ]
+         *     }
+         */
+        SendTextMentioningGroups: {
+            phone: components["schemas"]["GroupId"];
+            message: components["schemas"]["SendTextMessage"];
+            /**
+             * @description The groups to mention ("GroupMentioned[]"), each of the same community as the
+             *     group the text goes to. Client rules, not Z-API's: at least one group
+             *     (`minItems`) and no group twice (`uniqueItems`).
+             */
+            groupMentioned: components["schemas"]["SendTextMentionedGroup"][];
+            mentioned?: components["schemas"]["Participants"];
+            delayMessage?: components["schemas"]["SendTextDelayMessage"];
+        };
+        /**
+         * SendTextMentionedGroup
+         * @description One group to mention: its id and its name, both in Z-API's `GroupMentioned` table
+         *     (read as required: see `sendText`). Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "phone": "1203634230225498-group",
+         *       "subject": "Z-API subgroup"
+         *     }
+         */
+        SendTextMentionedGroup: {
+            phone: components["schemas"]["GroupId"];
+            subject: components["schemas"]["GroupName"];
+        };
+        /**
+         * @description The text to send. To mention someone, it contains `@` and their number (or, for a
+         *     group, `@` and the group's id); the "mark everyone" form mentions the listed
+         *     participants without it. Not checked. Client rule, not Z-API's: not empty
+         *     (`minLength`).
+         * @example Welcome to *Z-API group* @5544999999999
+         */
+        SendTextMessage: string;
+        /**
+         * @description How many seconds Z-API waits before sending the next message: 1 to 15, Z-API's
+         *     range (`minimum`, `maximum`); 1 to 3 seconds when left out.
+         * @example 5
+         */
+        SendTextDelayMessage: number;
+        /**
+         * SendTextResult
+         * @description The message's ids. The table lists three fields without saying which are always
+         *     present, and none is the whole answer, so none is required.
+         */
+        SendTextResult: {
+            /**
+             * @description The message's id at Z-API.
+             * @example 3999984263738042930CD6ECDE9VDWSA
+             */
+            zaapId?: string;
+            /**
+             * @description The message's id on WhatsApp.
+             * @example D241XXXX732339502B68
+             */
+            messageId?: string;
+            /** @description The same value as `messageId`, added for Zapier. */
+            id?: string;
         };
         /**
          * Webhook URL request
@@ -3155,6 +3339,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GroupInvitationMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    sendText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendTextRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The message was accepted for sending: its id at Z-API (`zaapId`) and on
+             *     WhatsApp (`messageId`, repeated as `id` for Zapier). The pages do not say which
+             *     fields are always present.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendTextResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
