@@ -7,6 +7,7 @@ import type { EmptyAnswer } from "../types.js";
 import type { OperationDescriptor } from "./descriptor.js";
 import { callerStopped, Deadline } from "./deadline.js";
 import { explain } from "./known-errors.js";
+import { withPages } from "./pages.js";
 import type { Log } from "./log.js";
 import { resolveCallOptions, type ResolvedOptions } from "./options.js";
 import { namesPhones, phoneReader, type ReadPhone } from "./phone-input.js";
@@ -45,11 +46,29 @@ export interface Connection {
 const MAX_LOGGED_FIELDS = 200;
 
 /**
- * The method for one operation: check, send, retry as the spec allows, interpret. One
- * async function for the whole call (but the body read): each nested one cost a promise
- * and a hop per call.
+ * The method for one operation, made when the client is; its descriptor is read at its
+ * first call. A list operation's promise can also be walked page by page.
  */
-export function createOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
+export function createOperation(name: string, descriptorOf: () => OperationDescriptor, connection: Connection) {
+  let operation: ((input?: unknown, callOptions?: unknown) => Promise<unknown>) | undefined;
+  let list: OperationDescriptor["list"];
+  return function method(input?: unknown, callOptions?: unknown): Promise<unknown> {
+    if (!operation) {
+      const descriptor = descriptorOf();
+      operation = callOperation(name, descriptor, connection);
+      list = descriptor.list;
+    }
+    const first = operation(input, callOptions);
+    return list ? withPages(first, operation, input, callOptions, list) : first;
+  };
+}
+
+/**
+ * One operation's call: check, send, retry as the spec allows, interpret. One async
+ * function for the whole call (but the body read): each nested one cost a promise and a
+ * hop per call.
+ */
+function callOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
   const { options, log } = connection;
   const withPhones = namesPhones(descriptor.input);
   let readPhone: Promise<ReadPhone> | undefined;
