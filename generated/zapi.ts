@@ -2953,7 +2953,8 @@ export interface components {
         };
         /**
          * Value result
-         * @description The answer of remove, approve and reject participant, per their tables.
+         * @description `{value}`, the answer of most operations that change something, per their tables:
+         *     `true` if it worked, `false` if it failed.
          */
         ValueResult: {
             /** @description `true` if it worked, `false` if it failed. */
