@@ -74,6 +74,37 @@ describe("phones", () => {
     expect(result.ok ? "" : result.reason).toContain(reason);
   });
 
+  it.each([
+    ["(0xx47) 97206-0080", "5547972060080"],
+    ["(0XX47) 97206-0080", "5547972060080"],
+    ["0xx 47 97206 0080", "5547972060080"],
+    ["0 47 97206-0080", "5547972060080"],
+    ["047 97206 0080", "5547972060080"],
+    ["0 41 47 97206-0080", "5547972060080"],
+  ])("Brazil's carrier-code and trunk-prefix form %j becomes %s", (raw, phone) => {
+    expect(normalizePhone(raw, "BR")).toEqual({ ok: true, phone });
+  });
+
+  it.each([
+    ["(00) 99999-9999", "area code 00 does not exist in Brazil"],
+    ["+55 20 99999-9999", "area code 20 does not exist in Brazil"],
+    ["55 (10) 3222-1234", "area code 10 does not exist in Brazil"],
+  ])("an impossible area code is named as such: %j", (raw, reason) => {
+    expect(normalizePhone(raw, "BR")).toEqual({ ok: false, reason });
+  });
+
+  it.each(["5,54499E+12", "5.54499E+12", "1,2E+11"])("spreadsheet scientific notation %j is refused with a hint to format the column as text", (raw) => {
+    const result = normalizePhone(raw, "BR");
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining("scientific notation") as unknown, hint: expect.stringContaining("format the phone column as Text") as unknown });
+  });
+
+  it("a Brazilian mobile written with 8 digits is refused with the ninth digit as the hint; a Linked ID is never read as a phone", () => {
+    expect(normalizePhone("(11) 8765-4321", "BR")).toMatchObject({ ok: false, hint: "add the ninth digit: (11) 98765-4321" });
+    expect(normalizePhone("554499999999", "BR")).toMatchObject({ ok: false, hint: "add the ninth digit: (44) 99999-9999" });
+    expect(normalizePhone("123456789012@lid", "BR")).toMatchObject({ ok: false, reason: expect.stringContaining("Linked ID") as unknown });
+    expect(normalizePhone("0xx 912 345 678", "PT").ok).toBe(false);
+  });
+
   it("reads numbers without a country in the country given", () => {
     expect(normalizePhone("912 345 678", "PT")).toEqual({ ok: true, phone: "351912345678" });
   });
