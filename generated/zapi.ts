@@ -705,9 +705,9 @@ export interface components {
          *     of the two forms, so a body naming both ids (or neither) is refused; the pages only
          *     ever show one id per body.
          */
-        AddParticipantRequest: components["schemas"]["CommunityParticipantRequest"] | components["schemas"]["GroupParticipantRequest"];
+        AddParticipantRequest: components["schemas"]["AddParticipantToCommunity"] | components["schemas"]["AddParticipantToGroup"];
         /**
-         * Community form
+         * AddParticipantToCommunity
          * @description Adds phones to a community. The three fields are the ones Z-API's table requires.
          *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
@@ -715,17 +715,17 @@ export interface components {
          *       "communityId": "120363019502650977",
          *       "phones": [
          *         "5544999999999",
-         *         "5544888888888"
+         *         "5544988888888"
          *       ]
          *     }
          */
-        CommunityParticipantRequest: {
+        AddParticipantToCommunity: {
             autoInvite: components["schemas"]["AutoInvite"];
             communityId: components["schemas"]["CommunityId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
-         * Group form
+         * AddParticipantToGroup
          * @description Adds phones to a group. The three fields are the ones Z-API's table requires (its
          *     request sample leaves out `autoInvite`: see the operation). Client rule, not
          *     Z-API's: no other field (`additionalProperties: false`).
@@ -734,24 +734,24 @@ export interface components {
          *       "groupId": "120363019502650977-group",
          *       "phones": [
          *         "5544999999999",
-         *         "5544888888888"
+         *         "5544988888888"
          *       ]
          *     }
          */
-        GroupParticipantRequest: {
+        AddParticipantToGroup: {
             autoInvite: components["schemas"]["AutoInvite"];
             groupId: components["schemas"]["GroupId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
          * Remove participant request
          * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
          *     of the two forms, so a body naming both ids (or neither) is refused.
          */
-        RemoveParticipantRequest: components["schemas"]["CommunityPhonesRequest"] | components["schemas"]["GroupPhonesRequest"];
+        RemoveParticipantRequest: components["schemas"]["RemoveParticipantFromCommunity"] | components["schemas"]["RemoveParticipantFromGroup"];
         /**
-         * Community and phones
-         * @description A community and the phones to act on; both fields are required by Z-API's table.
+         * RemoveParticipantFromCommunity
+         * @description A community and the people to remove; both fields are required by Z-API's table.
          *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
          *       "communityId": "120363019502650977",
@@ -760,13 +760,13 @@ export interface components {
          *       ]
          *     }
          */
-        CommunityPhonesRequest: {
+        RemoveParticipantFromCommunity: {
             communityId: components["schemas"]["CommunityId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
-         * Group and phones
-         * @description A group and the phones to act on; both fields are required by Z-API's table.
+         * RemoveParticipantFromGroup
+         * @description A group and the people to remove; both fields are required by Z-API's table.
          *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
          *       "groupId": "120363019502650977-group",
@@ -775,9 +775,25 @@ export interface components {
          *       ]
          *     }
          */
+        RemoveParticipantFromGroup: {
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * Group and participants
+         * @description A group and the people to act on; both fields are required by Z-API's table.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999",
+         *         "221783940681929@lid"
+         *       ]
+         *     }
+         */
         GroupPhonesRequest: {
             groupId: components["schemas"]["GroupId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
          * @description When WhatsApp refuses to add a number (because the connected phone does not have
@@ -809,25 +825,51 @@ export interface components {
          */
         GroupId: string;
         /**
-         * @description The phones the operation acts on. The documentation gives no maximum.
+         * @description The people the operation acts on, each a phone or a Linked ID (`Participant`). Z-API's
+         *     tables call the field `phones` and give no maximum.
          *
-         *     Client rules, not Z-API's: at least one phone (`minItems`) and no phone twice
-         *     (`uniqueItems`). The client normalises each phone (see `Phone`) and then drops
+         *     Client rules, not Z-API's: at least one person (`minItems`) and no one twice
+         *     (`uniqueItems`). The client reads each phone first (see `Participant`) and then drops
          *     repeats before checking (`x-zapi-dedupe`), so a list such as
          *     `["5544999999999", "+55 44 99999-9999"]` is sent as one phone.
          */
-        Phones: components["schemas"]["Phone"][];
+        Participants: components["schemas"]["Participant"][];
         /**
+         * Phone or Linked ID
+         * @description A person: their phone, or their WhatsApp Linked ID. WhatsApp now identifies many
+         *     people by a private Linked ID, `NNN@lid`, in place of their number, and "the `@lid`
+         *     is already supported by Z-API in most endpoints" (docs/tips/lid.md); the
+         *     join-request webhook, for one, may name a person only by it. There is no way to turn
+         *     a Linked ID into a phone, so the client sends it exactly as written.
+         *
+         *     A phone is read as people write it (`x-zapi-phone`), with libphonenumber-js: a
+         *     number written with `+`, or as digits alone, is international (`5544999999999`);
+         *     with the client's `defaultCountry`, a national form such as `(44) 99999-9999` is
+         *     read in that country. A number that cannot exist there is refused before sending,
+         *     and so is a national form without `defaultCountry`: that is the client's rule, not
+         *     Z-API's. It is sent as digits only, Z-API's format.
+         * @example 5544999999999
+         * @example 221783940681929@lid
+         */
+        Participant: components["schemas"]["Phone"] | components["schemas"]["LinkedId"];
+        /**
+         * Phone
          * @description An international number written as digits only: country code, area code and
          *     number, with no `+`, spaces or punctuation. Digits only is Z-API's rule, stated on
          *     its contact and chat pages ("Envie somente números, sem formatação ou máscara").
-         *
-         *     The client first reduces a number written as `+55 (44) 99999-9999` to its digits
-         *     (`x-zapi-phone`), then checks it. Client rule, not Z-API's: at most 15 digits
-         *     (`maxLength`, the E.164 cap); Z-API documents no length.
+         *     Client rule, not Z-API's: at most 15 digits (`maxLength`, the E.164 cap); Z-API
+         *     documents no length.
          * @example 5544999999999
          */
         Phone: string;
+        /**
+         * Linked ID
+         * @description A WhatsApp Linked ID: digits, then `@lid`, such as `221783940681929@lid`
+         *     (docs/tips/lid.md; the docs' examples have 11 to 15 digits, so no length is
+         *     checked). It is private to WhatsApp and cannot be turned into a phone.
+         * @example 221783940681929@lid
+         */
+        LinkedId: string;
         /** Add participant result */
         AddParticipantResult: {
             /** @description `true` if successful, `false` if the operation failed. */
@@ -912,7 +954,10 @@ export interface components {
             lastMessageTime?: string;
             /** @description `"0"` or `"1"`: whether the chat is muted. */
             isMuted?: string;
-            /** @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example. */
+            /**
+             * @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example;
+             *     the service has been seen sending `"true"` and `"false"` (observed).
+             */
             isMarkedSpam?: boolean | string;
             /** @description Whether the chat is archived. Boolean in the table, `"false"` in the example. */
             archived?: boolean | string;
@@ -925,6 +970,13 @@ export interface components {
             muteEndTime?: string | null;
             /** @description Deprecated. An integer in the table, `"0"` in the example. */
             messagesUnread?: number | string;
+            /** @description Observed, not documented: the chat's Linked ID, where it has one. */
+            lid?: string | null;
+            /**
+             * @description Observed, not documented: whether the group is a community's announcement group.
+             *     Flags in these lists have been seen as strings (`"true"`), so both are allowed.
+             */
+            isGroupAnnouncement?: boolean | string;
         };
         /**
          * Group metadata
@@ -943,6 +995,8 @@ export interface components {
             owner?: string;
             /** @description The group's name. */
             subject?: string;
+            /** @description Observed, not documented: the group's name again, beside `subject`. */
+            name?: string;
             /**
              * @description When the group was created. Typed "timestamp" in the table; the examples hold
              *     13-digit integers, so milliseconds since the Unix epoch.
@@ -990,6 +1044,7 @@ export interface components {
             description?: components["schemas"]["GroupMetadata"]["description"];
             owner?: components["schemas"]["GroupMetadata"]["owner"];
             subject?: components["schemas"]["GroupMetadata"]["subject"];
+            name?: components["schemas"]["GroupMetadata"]["name"];
             creation?: components["schemas"]["GroupMetadata"]["creation"];
             /** @description Not returned by this operation, says the page; its example shows null. */
             invitationLink?: string | null;
@@ -1004,13 +1059,25 @@ export interface components {
             subjectTime?: components["schemas"]["GroupMetadata"]["subjectTime"];
             subjectOwner?: components["schemas"]["GroupMetadata"]["subjectOwner"];
         };
-        /** Group participant */
+        /**
+         * Group participant
+         * @description A participant, by phone, by Linked ID, or both. No field is required: one project
+         *     notes that participants have `phone` only "when visible" (observed).
+         */
         GroupParticipant: {
             /**
-             * @description The participant's phone.
+             * @description The participant's phone, or their Linked ID (`NNN@lid`) when WhatsApp gives only
+             *     that: "`phone` may hold the real number or the `@lid` itself" (docs/tips/lid.md).
              * @example 5511888888888
+             * @example 221783940681929@lid
              */
             phone?: string;
+            /**
+             * @description Observed, not documented: the participant's Linked ID (`NNN@lid`), beside
+             *     `phone`. The metadata pages' tables do not list it.
+             * @example 221783940681929@lid
+             */
+            lid?: string | null;
             /**
              * @description Whether the participant is an admin. Typed "string" in the table, boolean in
              *     every example: both are allowed.
@@ -1021,9 +1088,15 @@ export interface components {
              *     boolean in every example: both are allowed.
              */
             isSuperAdmin?: boolean | string;
-            /** @description A short name. Commented out of the table; shown in the examples. */
+            /**
+             * @description A short name. Commented out of the table; shown in the examples. Z-API's docs
+             *     repository (pull request #33, 2024) says group metadata no longer returns it.
+             */
             short?: string;
-            /** @description The participant's name. Commented out of the table; shown in the examples. */
+            /**
+             * @description The participant's name. Commented out of the table; shown in the examples. Z-API's
+             *     docs repository (pull request #33, 2024) says group metadata no longer returns it.
+             */
             name?: string;
         };
         /**
@@ -1110,6 +1183,9 @@ export interface components {
             momment?: components["schemas"]["ReceivedMomment"];
             notification?: components["schemas"]["ReceivedNotification"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
         } & {
             [key: string]: unknown;
         }) & (components["schemas"]["MembershipApprovalRequestDelivery"] | components["schemas"]["RevokedMembershipRequestsDelivery"] | components["schemas"]["GroupParticipantAddDelivery"] | components["schemas"]["GroupParticipantRemoveDelivery"] | components["schemas"]["GroupParticipantLeaveDelivery"] | components["schemas"]["GroupMemberLinkPropertyUpdateDelivery"] | components["schemas"]["OtherDelivery"]);
@@ -1134,6 +1210,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["NotificationPhones"];
             /**
              * @description How the request came, per the table: through an invitation link
@@ -1165,6 +1244,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["NotificationPhones"];
         } & {
             [key: string]: unknown;
@@ -1191,6 +1273,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
         } & {
             [key: string]: unknown;
@@ -1217,6 +1302,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
         } & {
             [key: string]: unknown;
@@ -1243,6 +1331,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
         } & {
             [key: string]: unknown;
@@ -1268,6 +1359,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
             /**
              * @description Who may share the invitation link: `ADMIN_LINK` (admins only) or
@@ -1282,10 +1376,11 @@ export interface components {
         };
         /**
          * Notification phones
-         * @description The phones a membership notification concerns, as strings (the examples show
-         *     digits only, like `5544999999999`).
-         *     Z-API's rule for phones it sends is not documented, so the items are not checked
-         *     beyond being strings.
+         * @description The people a membership notification concerns, as strings: phones in the docs'
+         *     examples (`5544999999999`), and Linked IDs (`221783940681929@lid`) in deliveries
+         *     recorded by public projects (observed). Pass either to `approveParticipant` or
+         *     `rejectParticipant` as it is. Z-API's rule for what it sends is not documented, so
+         *     the items are not checked beyond being strings.
          */
         NotificationPhones: string[];
         /** @description Whether the chat is a group. */
@@ -1303,9 +1398,28 @@ export interface components {
         ReceivedConnectedPhone: string;
         /**
          * @description The group member concerned. A string in the table; null in some examples
-         *     (messages outside groups).
+         *     (messages outside groups). It has been seen holding the digits of a Linked ID
+         *     rather than a phone (observed): prefer `participantLid` to identify the person.
          */
         ReceivedParticipantPhone: string | null;
+        /**
+         * @description The chat's Linked ID (`NNN@lid`), "the most stable identifier" (docs/tips/lid.md);
+         *     null in some of the on-message-received page's examples.
+         * @example 81896604192873@lid
+         */
+        ReceivedChatLid: string | null;
+        /**
+         * @description The sender's Linked ID ("ID do contato no whatsapp", the on-message-received page's
+         *     table, typed string). Null is allowed as for `chatLid`, which the examples show null.
+         * @example 81896604192873@lid
+         */
+        ReceivedSenderLid: string | null;
+        /**
+         * @description The Linked ID of the group member who sent the message (the on-message-received
+         *     page's table, typed string); null in its examples outside groups.
+         * @example 99999999999999@lid
+         */
+        ReceivedParticipantLid: string | null;
         /** @description The message's id in the chat. */
         ReceivedMessageId: string;
         /**
@@ -1336,8 +1450,8 @@ export interface components {
          */
         ReceivedNotification: string;
         /**
-         * @description The notification's parameters. For the membership notifications, the phones
-         *     concerned (see `NotificationPhones`); other notifications carry other values:
+         * @description The notification's parameters. For the membership notifications, the people
+         *     concerned, by phone or Linked ID (see `NotificationPhones`); other notifications carry other values:
          *     strings such as a currency or a role, or objects (`CHAT_LABEL_ASSOCIATION`), so
          *     the items are not constrained here.
          */
@@ -1368,12 +1482,31 @@ export interface components {
         };
         /**
          * Error body
-         * @description The one error body the documentation shows. Other errors are not documented, so
-         *     no field is required and others may appear.
+         * @description What an error looks like, whatever its status. The documentation shows one error
+         *     body, `{"error": "null not allowed"}`. The service has also been seen sending
+         *     `{"error": "NOT_FOUND", "message": "Unable to find matching target resource method"}`
+         *     with HTTP 200 (observed; see `x-zapi-known-errors`), and other texts with 400 and
+         *     403. So an error body is an object with a string `error`, or with `error` and
+         *     `message`; other fields may appear. The client reads any 2xx answer of this shape
+         *     that holds none of the operation's result fields as an error (`x-zapi-error-body`).
          */
         ErrorBody: {
-            /** @example null not allowed */
+            /**
+             * @description Z-API's error text, or a code such as `NOT_FOUND` when a `message` follows.
+             * @example null not allowed
+             */
+            error: unknown;
+            /**
+             * @description A longer text, when the service gives one (observed). Client rule, not Z-API's:
+             *     an empty `message` does not make an error body of an `error` that is not a string
+             *     (`minLength`, on the second form).
+             * @example Unable to find matching target resource method
+             */
+            message?: unknown;
+        } | {
             error?: string;
+        } | {
+            message: string;
         };
     };
     responses: {

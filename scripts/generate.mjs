@@ -4,6 +4,7 @@
 //   generated/operations.ts  for every operation: method, path, inputs, retry safety and the
 //                            run-time schemas of its flat input and of its 200 answer
 //   generated/webhooks.ts    the run-time schema of the webhook deliveries the spec describes
+//   generated/errors.ts      the error body's schema and the table of known error texts
 //   generated/version.ts     the package's version, for the User-Agent header
 //
 //   node scripts/generate.mjs            write generated/
@@ -27,7 +28,7 @@ const bin = (/** @type {string} */ name) => join(toolRoot, "node_modules", ".bin
 // The run-time validator (src/core/validate.ts) implements exactly these keywords. Anything
 // else in a checked schema would be silently ignored at run time, so it stops generation.
 const CHECKED_KEYWORDS = new Set([
-  "type", "properties", "required", "additionalProperties", "oneOf", "not", "items", "enum", "const",
+  "type", "properties", "required", "additionalProperties", "oneOf", "anyOf", "not", "items", "enum", "const",
   "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
 ]);
 const DROPPED_ANNOTATIONS = new Set(["description", "deprecated", "readOnly", "writeOnly", "example"]);
@@ -67,7 +68,7 @@ async function generate(projectDir) {
     try {
       await run(bin("redocly"), ["bundle", API_NAME, "--dereferenced", "--ext", "json", "-o", bundlePath], projectDir);
       const spec = JSON.parse(readFileSync(bundlePath, "utf8"));
-      modules = [operationsModule(spec), webhooksModule(spec)];
+      modules = [operationsModule(spec), webhooksModule(spec), errorsModule(spec)];
     } catch (error) {
       types.abort();
       throw error;
@@ -76,6 +77,7 @@ async function generate(projectDir) {
     const { version } = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8"));
     writeFileSync(join(projectDir, "generated", "operations.ts"), modules[0] ?? "");
     writeFileSync(join(projectDir, "generated", "webhooks.ts"), modules[1] ?? "");
+    writeFileSync(join(projectDir, "generated", "errors.ts"), modules[2] ?? "");
     writeFileSync(join(projectDir, "generated", "version.ts"), `${HEADER}\n/** This package's version, as package.json gives it. */\nexport const VERSION = ${JSON.stringify(version)};\n`);
   } finally {
     rmSync(join(bundlePath, ".."), { recursive: true, force: true });
@@ -132,7 +134,10 @@ function operationsModule(spec) {
   lines.push("};", "");
   lines.push("/** Each operation's flat input and its 200 result, typed from generated/zapi.ts. */");
   lines.push("export interface Operations {");
-  for (const { name, summary } of descriptors) lines.push(`  /** ${summary} */`, `  ${name}: Types<Specified[${JSON.stringify(name)}]>;`);
+  // An operation that changes state may answer a 2xx with no body: its result says so.
+  for (const { name, summary, descriptor } of descriptors) {
+    lines.push(`  /** ${summary} */`, `  ${name}: Types<Specified[${JSON.stringify(name)}]${descriptor.retrySafe ? "" : ", true"}>;`);
+  }
   lines.push("}", "");
   for (const { name } of descriptors) {
     const type = name[0]?.toUpperCase() + name.slice(1);
@@ -238,6 +243,53 @@ function jsonLiteral(value) {
   return `JSON.parse('${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}')`;
 }
 
+/**
+ * The error body's schema (`x-zapi-error-body`) and the table of known error texts
+ * (`x-zapi-known-errors`), checked here so the engine can trust them.
+ * @param {any} spec the dereferenced bundle
+ */
+function errorsModule(spec) {
+  const body = spec["x-zapi-error-body"];
+  if (!body) throw new Error("the spec needs x-zapi-error-body: the schema of an error body");
+  const table = spec["x-zapi-known-errors"];
+  if (!Array.isArray(table) || table.length === 0) throw new Error("the spec needs x-zapi-known-errors: the table of error texts seen from the service");
+  const entries = table.map((/** @type {any} */ entry, /** @type {number} */ i) => {
+    const where = `x-zapi-known-errors[${i}]`;
+    for (const field of ["reason", "hint", "source"]) {
+      if (typeof entry[field] !== "string" || entry[field].length === 0) throw new Error(`${where}: needs a ${field}`);
+    }
+    if (!/^[a-z]+(-[a-z]+)*$/.test(entry.reason)) throw new Error(`${where}: reason "${entry.reason}" must be kebab-case`);
+    // "unknown" is what a text no row names gets: only a status range's fallback row may say it.
+    if (entry.reason === "unknown" && !(entry.text === undefined && entry.pattern === undefined && /^[1-5]XX$/.test(entry.status))) {
+      throw new Error(`${where}: only a row matching a status range alone ("4XX") may have reason "unknown"`);
+    }
+    if (!("status" in entry) || !(entry.status === null || Number.isInteger(entry.status) || /^[1-5]XX$/.test(entry.status))) {
+      throw new Error(`${where}: status must be a number, "4XX"-like, or null (not stated)`);
+    }
+    if (entry.text !== undefined && entry.pattern !== undefined) throw new Error(`${where}: give text or pattern, not both`);
+    if (entry.pattern !== undefined) new RegExp(entry.pattern, "iu"); // one the engine cannot compile stops generation here
+    if (entry.text === undefined && entry.pattern === undefined && entry.status === null) throw new Error(`${where}: needs a text, a pattern or a status to match`);
+    // The engine needs what it matches on, the reason and the hint; the source stays in the spec.
+    return Object.fromEntries(["text", "pattern", "status", "reason", "hint"].filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]]));
+  });
+  const reasons = [...new Set(entries.map((e) => e.reason))];
+  return [
+    HEADER,
+    'import type { KnownError } from "../src/core/known-errors.js";',
+    'import type { Schema } from "../src/core/schema.js";',
+    "",
+    "/** An error body, whatever its status (`x-zapi-error-body`). */",
+    `export const errorBodySchema: Schema = ${jsonLiteral(runtimeSchema(body, "x-zapi-error-body", true))};`,
+    "",
+    "/** The error texts seen from the service, with the reason and hint each gets (`x-zapi-known-errors`). */",
+    `export const knownErrors: readonly KnownError[] = ${jsonLiteral(entries)};`,
+    "",
+    "/** Why Z-API refused a call, as a program can branch on it: a reason of `x-zapi-known-errors`, or `unknown`. */",
+    `export type ErrorReason = ${[...new Set([...reasons, "unknown"])].map((r) => JSON.stringify(r)).join(" | ")};`,
+    "",
+  ].join("\n");
+}
+
 /** @param {any} spec the dereferenced bundle */
 function webhooksModule(spec) {
   const lines = [HEADER, 'import type { Schema } from "../src/core/schema.js";', 'import type { webhooks } from "./zapi.js";', ""];
@@ -275,7 +327,7 @@ function runtimeSchema(schema, where, keepTitle = false) {
     } else if (key.startsWith("x-")) continue;
     else if (key === "properties") {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, runtimeSchema(sub, `${where}/properties/${name}`)]));
-    } else if (key === "oneOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/oneOf/${i}`, true));
+    } else if (key === "oneOf" || key === "anyOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/${key}/${i}`, true));
     else if ((key === "items" || key === "not" || key === "additionalProperties") && typeof value === "object") {
       out[key] = runtimeSchema(value, `${where}/${key}`);
     } else if (key === "format") {

@@ -34,6 +34,12 @@ export function isLinkedId(text: string): boolean {
   return LINKED_ID.test(text);
 }
 
+/** Whether E.164 digits are a mobile number (or one that may be mobile or fixed). */
+export function isMobile(digits: string): boolean {
+  const type = parsePhoneNumberFromString(`+${digits}`)?.getType();
+  return type === "MOBILE" || type === "FIXED_LINE_OR_MOBILE";
+}
+
 export function isCountry(code: string): code is CountryCode {
   return isSupportedCountry(code);
 }

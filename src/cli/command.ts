@@ -91,6 +91,8 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
         token: io.env["ZAPI_TOKEN"] || undefined,
         clientToken: io.env["ZAPI_CLIENT_TOKEN"] || undefined,
         baseUrl: io.env["ZAPI_BASE_URL"] || undefined,
+        // The command speaks for itself, through its scrubbed output.
+        logLevel: "off",
         ...(io.fetch ? { fetch: io.fetch } : {}),
       });
     } catch (error) {

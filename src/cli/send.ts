@@ -139,7 +139,7 @@ export async function sendBatches(settings: SendSettings): Promise<SendResult> {
   return ended({ ended: "done" });
 }
 
-/** Z-API's answer to a batch: `{ value }`, or (issue 19's client) an empty 2xx, `{ emptyAnswer: true, status }`. */
+/** Z-API's answer to a batch: `{ value }`, or an empty 2xx, `{ emptyAnswer: true, status }` (Z-API acted and said nothing more). */
 export function interpret(result: unknown): Answer {
   if (typeof result === "object" && result !== null) {
     if ("emptyAnswer" in result) return "empty";
@@ -163,9 +163,9 @@ export function classify(error: unknown): { answer: "error" | "unknown"; detail:
   if (error instanceof ZApiValidationError) return { answer: "error", detail: name };
   if (error instanceof ZApiHttpError) {
     const { status } = error;
-    const reason = (error as { reason?: unknown }).reason;
-    const detail = `${name} ${status}${typeof reason === "string" && reason !== "unknown" ? ` ${reason}` : ""}`;
-    if (typeof reason === "string" && reason !== "unknown") return { answer: "error", detail };
+    const { reason } = error;
+    const detail = `${name} ${status}${reason !== "unknown" ? ` ${reason}` : ""}`;
+    if (reason !== "unknown") return { answer: "error", detail };
     const refused = (status >= 400 && status < 500 && status !== 408 && status !== 429) || ((status === 429 || status === 503) && error.retryAfterMs !== undefined);
     return { answer: refused ? "error" : "unknown", detail };
   }

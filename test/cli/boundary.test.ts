@@ -8,12 +8,16 @@ import { projectRoot } from "../helpers/project.js";
 const specifiers = (code: string) => [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
 
 describe("package boundaries", () => {
-  it("dist/index.js, the client, imports nothing: openapi-fetch is in it, with its licence beside it; no libphonenumber-js, no command code", () => {
+  it("dist/index.js, the client, imports nothing up front: openapi-fetch is in it, with its licence beside it; the phone module only when a call names a phone; no command code", () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
     expect(specifiers(client)).toEqual([]);
     expect(readFileSync(`${projectRoot}dist/openapi-fetch.LICENSE`, "utf8")).toContain("Copyright (c) 2023 Drew Powers");
-    expect(client).not.toMatch(/\bimport\s*\(/);
-    expect(client).not.toContain("libphonenumber");
+    expect([...client.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(["./phones.js"]);
+    // None of libphonenumber-js's code or metadata (a message may name it).
+    expect(client).not.toContain("validatePhoneNumberLength");
+    expect(client).not.toContain("country_calling_codes");
+    const phones = readFileSync(`${projectRoot}dist/phones.js`, "utf8");
+    expect(specifiers(phones)).toEqual(["libphonenumber-js/max"]);
     expect(client).not.toContain("add-participants");
   });
 
@@ -38,8 +42,8 @@ describe("package boundaries", () => {
     expect(cli.startsWith("#!/usr/bin/env node\n")).toBe(true);
     const imported = new Set(specifiers(cli));
     expect(imported).toContain("./index.js");
-    expect(imported).toContain("libphonenumber-js/max");
-    expect([...imported].filter((s) => s !== "./index.js" && s !== "libphonenumber-js/max" && !s!.startsWith("node:"))).toEqual([]);
+    expect(imported).toContain("./phones.js");
+    expect([...imported].filter((s) => s !== "./index.js" && s !== "./phones.js" && !s!.startsWith("node:"))).toEqual([]);
     // One copy of the client: its classes are imported, not bundled again.
     expect(cli).not.toContain("class ZApiHttpError");
   });

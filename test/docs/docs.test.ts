@@ -177,7 +177,7 @@ describe.skipIf(!hasChromium)("npm run docs, opened in headless Chromium", () =>
   it("shows the seed's example request", () => {
     expect(failedSteps["payload"]).toBeUndefined();
     expect(payloadText).toContain("Community form (the documentation's example)");
-    expect(squash(payloadText)).toContain('{ "autoInvite": true, "communityId": "120363019502650977", "phones": [ "5544999999999", "5544888888888" ] }');
+    expect(squash(payloadText)).toContain('{ "autoInvite": true, "communityId": "120363019502650977", "phones": [ "5544999999999", "5544988888888" ] }');
   });
 
   it("saved a screenshot, and the page asked the network for nothing at all", () => {
