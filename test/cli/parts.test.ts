@@ -1,7 +1,9 @@
 // The command's modules one by one: CSV, phones, the terminal, the plan, members, the
 // journal, the lock, the daily limit, pacing, progress, the command line.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { buildSync } from "esbuild";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { closest, parseCommandLine } from "../../src/cli/args.js";
@@ -16,6 +18,7 @@ import { createProgress } from "../../src/cli/progress.js";
 import { showCell } from "../../src/cli/terminal.js";
 import { PhoneSet } from "../../src/cli/table.js";
 import { normalizePhone } from "../../src/phones.js";
+import { projectRoot } from "../helpers/project.js";
 import { workDir } from "./harness.js";
 
 const rows = (...raws: string[]) => raws.map((raw, i) => ({ line: i + 2, raw, fields: [raw] }));
@@ -367,6 +370,45 @@ describe("lock", () => {
     refused({ ...self, host: "elsewhere", boot: undefined, pidns: undefined }, "A lock held on another machine is never taken over");
     writeFileSync(lockPath, "garbage");
     expect(() => acquireLock(path, { what: "the journal" })).toThrow("A lock that this command did not write");
+  });
+
+  it("of processes starting at the same instant, exactly one takes the lock, and no reader ever sees it empty or half-written", async () => {
+    const dir = workDir();
+    buildSync({ entryPoints: [`${projectRoot}src/cli/lock.ts`], bundle: true, platform: "node", format: "esm", outfile: join(dir, "lock.mjs"), logLevel: "warning" });
+    writeFileSync(
+      join(dir, "take.mjs"),
+      `import { acquireLock } from "./lock.mjs";
+      const [path, start] = [process.argv[2], Number(process.argv[3])];
+      while (Date.now() < start) {}
+      try { const lock = acquireLock(path, { what: "the journal" }); process.stdout.write("got"); setTimeout(() => lock.release(), 600); }
+      catch (error) { process.stdout.write(error.constructor.name); }`,
+    );
+    writeFileSync(
+      join(dir, "read.mjs"),
+      `import { readFileSync } from "node:fs";
+      const [path, start] = [process.argv[2], Number(process.argv[3])];
+      let seen = 0;
+      while (Date.now() < start + 800) {
+        let text; try { text = readFileSync(path, "utf8"); } catch { continue; }
+        seen++; if (!text.endsWith("}\\n") || typeof JSON.parse(text).pid !== "number") { process.stdout.write("torn:" + JSON.stringify(text)); process.exit(1); }
+      }
+      process.stdout.write("read " + (seen > 0));`,
+    );
+    const path = join(dir, "j.jsonl");
+    const start = String(Date.now() + 500);
+    const outputs = await Promise.all(
+      ["take", "take", "take", "take", "read"].map(
+        (script) =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, [join(dir, `${script}.mjs`), script === "read" ? lockPathFor(path) : path, start], { stdio: ["ignore", "pipe", "inherit"] });
+            let out = "";
+            child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+            child.on("close", () => resolve(out));
+          }),
+      ),
+    );
+    expect(outputs.slice(0, 4).sort()).toEqual(["LockError", "LockError", "LockError", "got"]);
+    expect(outputs[4]).toBe("read true");
   });
 
   it("of runs that all find a dead run's lock at once, exactly one takes it", () => {
