@@ -438,9 +438,17 @@ class Run {
     if (!this.before) return `could not be read: ${this.beforeError ?? "no answer"}`;
     const { total, lidOnly, groupId } = this.before;
     const where = this.options.target.kind === "community" ? ` (its announcement group ${groupId})` : "";
-    const found = `${formatCount(this.skipped.size)} of your phones ${adding ? "already in" : "not in"}${this.options.check ? "" : ": not sent"}`;
-    const lids = lidOnly.size > 0 ? `; ${plural(lidOnly.size, "member")} shown only by a Linked ID (@lid), which cannot be matched to a phone${adding ? "" : ": phones not found are sent anyway, as they may be among them"}` : "";
-    return `${plural(total, "member")}${where}: ${found}${lids}`;
+    const lids = lidOnly.size > 0 ? `${plural(lidOnly.size, "member")} shown only by a Linked ID (@lid), which no phone can be matched to` : "";
+    const sending = this.options.check ? "" : ": not sent";
+    let found: string;
+    if (adding) found = `${formatCount(this.skipped.size)} of your phones already in${sending}${lids ? `; ${lids}` : ""}`;
+    else if (lidOnly.size === 0) found = `${formatCount(this.skipped.size)} of your phones not in${sending}`;
+    else {
+      let matched = 0;
+      for (const phone of planPhones(this.plan)) if (findMember(this.before, phone) !== undefined) matched++;
+      found = `${formatCount(matched)} of your phones found; ${lids}, so the other ${formatCount(this.plan.phones.size - matched)} ${this.options.check ? "may be among them" : "are sent too, as they may be among them"}`;
+    }
+    return `${plural(total, "member")}${where}: ${found}`;
   }
 
   private describeJournal(): string {

@@ -132,7 +132,7 @@ const NOTES: Partial<Record<Result, string>> = {
   "not-added": "not members, and no invitation was sent (--no-auto-invite)",
   "not-a-member": "not members before this run: not sent",
   "still-a-member": "members still, after the call",
-  unconfirmed: "sent and answered, but the members could not confirm it (see the report): run with --check later",
+  unconfirmed: "sent and answered, but not found by phone among the members while some show only a Linked ID, or the members could not be read (the report says which)",
   unknown: "sent, never answered: they may have been reached; not sent again unless --resend-unknown",
   error: "refused before Z-API acted: sent again by the next run",
 };

@@ -26,7 +26,7 @@ describe("who is already in, and a result per person", () => {
     const file = list(writtenPhones(5));
     const ran = await run(add(file, "--report", `${file}.csv`), cliEnv(mock.url));
     expect(mock.calls.community).toBe(2);
-    expect(ran.stdout).toContain(`members      3 members (its announcement group ${ANNOUNCEMENTS}): 2 of your phones already in: not sent; 1 member shown only by a Linked ID (@lid), which cannot be matched to a phone`);
+    expect(ran.stdout).toContain(`members      3 members (its announcement group ${ANNOUNCEMENTS}): 2 of your phones already in: not sent; 1 member shown only by a Linked ID (@lid), which no phone can be matched to`);
     // 551160000002 is 5511960000002 without the ninth digit: the same person.
     expect(mock.batches).toEqual([["5511960000000", "5511960000003", "5511960000004"]]);
     // 5511960000003 is in, known only by a Linked ID: sent, and then unconfirmed (it cannot be told apart).
@@ -308,6 +308,15 @@ describe("remove-participants", () => {
     expect(Object.values(outcomes(`${file}.csv`))).toEqual(["removed", "removed", "removed", "not-a-member"]);
     expect(mock.memberPhones()).toEqual([]);
     expect(existsSync(`${file}.zapi-remove-journal.jsonl`)).toBe(true);
+
+    // A member known only by a Linked ID may be any phone not found: those are sent too.
+    const hidden = await zapiMock({ members: [{ lid: "5@lid", phone: phones[1]! }, { lid: "6@lid", phone: "5521988880000" }] });
+    const lids = list(writtenPhones(3));
+    const sent = await run(remove(lids, "--report", `${lids}.csv`), cliEnv(hidden.url));
+    expect(sent.stdout).toContain("0 of your phones found; 2 members shown only by a Linked ID (@lid), which no phone can be matched to, so the other 3 are sent too");
+    expect(hidden.removals).toEqual([phones.slice(0, 3)]);
+    expect(Object.values(outcomes(`${lids}.csv`))).toEqual(["unconfirmed", "unconfirmed", "unconfirmed"]);
+    expect(hidden.memberPhones()).toEqual(["5521988880000"]);
 
     const stubborn = await zapiMock({ members: [phones[0]!], fault: (op) => (op === "remove" ? { act: false } : undefined) });
     const still = list(writtenPhones(1));
