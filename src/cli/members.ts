@@ -6,12 +6,14 @@
 // Older Brazilian mobiles are often registered on WhatsApp without the ninth digit that
 // Brazil added to mobiles from 2012 to 2016: the member shows as 554499999999 when the list
 // says 5544999999999. Z-API's own docs say so (contacts/get-iswhatsapp-batch.md:
-// `outputPhone` is the number "as registered on WhatsApp, with the ninth digit if it has
-// one", and its example is the 12-digit 554499999999), and so do users of every WhatsApp
-// library (Baileys issue #1997, whatsapp-web.js issue #596, whaticket-community issue
-// #306: some numbers answer only with the 9, others only without it). So a phone matches a
-// member written either way. Only the digits after the 9 that old mobiles started with
-// (6 to 9) are matched without it, so a mobile never matches a landline (2 to 5).
+// `outputPhone` is the number "formatted as WhatsApp answers, reflecting the WhatsApp
+// registration and including the ninth digit, if there is one", in translation, and its
+// example is the 12-digit 554499999999), and so do users of every WhatsApp library
+// (adiwajshing/Baileys issue #1997, wwebjs/whatsapp-web.js issue #596,
+// canove/whaticket-community issue #306: some numbers answer only with the 9, others only
+// without it). So a phone matches a member written either way. Only the digits after the 9
+// that old mobiles started with (6 to 9) are matched without it, so a mobile never matches
+// a landline (2 to 5).
 import type { ZApiClient } from "../index.js";
 import { isLinkedId } from "../phones.js";
 import type { Target } from "./plan.js";
