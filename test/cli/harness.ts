@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { onTestFinished } from "vitest";
 import { runCommand, type CommandIO } from "../../src/cli/command.js";
 import { projectRoot } from "../helpers/project.js";
@@ -94,6 +94,8 @@ export interface ZApiMock {
   memberPhones(): string[];
   /** Someone joins by themselves (an invited person accepting). */
   join(phone: string, shown?: "phone" | "lid"): void;
+  /** Resolves once no call is being handled (a killed client's call may still be on its way in). */
+  idle(): Promise<void>;
   /** Resolves when the add/remove call numbered `n` has arrived and is held. */
   held(n: number): Promise<void>;
   release(): void;
@@ -138,7 +140,16 @@ export async function zapiMock(options: MockOptions = {}): Promise<ZApiMock> {
   const released = new Promise<void>((resolve) => (release = resolve));
   const prefix = `/instances/${INSTANCE}/token/${encodeURIComponent(TOKEN)}/`;
 
+  let inFlight = 0;
   const server = await startServer(async (request, response: ServerResponse, n) => {
+    inFlight++;
+    try {
+      await handle(request, response, n);
+    } finally {
+      inFlight--;
+    }
+  });
+  const handle = async (request: IncomingMessage, response: ServerResponse, n: number) => {
     const url = request.url ?? "";
     if (!url.startsWith(prefix) || request.headers["client-token"] !== CLIENT_TOKEN) {
       json(response, 401, { error: "bad credentials" });
@@ -203,7 +214,7 @@ export async function zapiMock(options: MockOptions = {}): Promise<ZApiMock> {
       return;
     }
     json(response, fault?.status ?? 200, fault?.body ?? answer, fault?.headers);
-  });
+  };
   return {
     url: server.url,
     batches,
@@ -215,6 +226,9 @@ export async function zapiMock(options: MockOptions = {}): Promise<ZApiMock> {
     join: (phone, shown = "phone") => addMember(group(ANNOUNCEMENTS), phone, shown === "lid" ? "lid" : "join"),
     held: (n) => waiting.get(n) ?? Promise.reject(new Error(`call ${n} is not held`)),
     release,
+    async idle() {
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
   };
 }
 
