@@ -20,7 +20,7 @@ import { createProgress, type Output } from "./progress.js";
 import { writeReport } from "./report.js";
 import { sendBatches, type SendResult } from "./send.js";
 import { IntList } from "./table.js";
-import { showCell } from "./terminal.js";
+import { showCell, visibleLines } from "./terminal.js";
 
 export interface CommandIO {
   readonly stdout: Output;
@@ -43,7 +43,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   const scrub = scrubber([io.env["ZAPI_TOKEN"], io.env["ZAPI_CLIENT_TOKEN"]]);
   const stdout: Output = { write: (text) => io.stdout.write(scrub(text)), isTTY: io.stdout.isTTY === true, columns: io.stdout.columns ?? 80 };
   const say = (text: string) => stdout.write(`${text}\n`);
-  const fail = (text: string) => io.stderr.write(`${scrub(`zapi-client: ${text}`)}\n`);
+  const fail = (text: string) => io.stderr.write(`${visibleLines(scrub(`zapi-client: ${text}`))}\n`);
 
   let options: CommandOptions;
   try {
@@ -155,7 +155,7 @@ class Run {
   ) {
     this.say = (text) => stdout.write(`${text}\n`);
     const scrub = scrubber([io.env["ZAPI_TOKEN"], io.env["ZAPI_CLIENT_TOKEN"]]);
-    this.fail = (text) => io.stderr.write(`${scrub(`zapi-client: ${text}`)}\n`);
+    this.fail = (text) => io.stderr.write(`${visibleLines(scrub(`zapi-client: ${text}`))}\n`);
     this.loaded = loadJournal(journalPath, {
       command: options.command,
       target: options.target,

@@ -102,7 +102,7 @@ export function loadJournal(path: string, expected: Expected): LoadedJournal | u
     throw new JournalError(`Cannot read the journal ${path}: ${(error as Error).message}`);
   }
   try {
-    const lines = readLines(fd);
+    const lines = readLines(fd, path);
     const first = lines.next();
     // Nothing is sent before the header is on the disk: a journal without one recorded nothing.
     if (first.done) return undefined;
@@ -310,13 +310,19 @@ interface Line {
 
 // Whole lines of the file, with their end offsets; returns the file's length (a torn last
 // line, with no "\n", is not yielded).
-function* readLines(fd: number): Generator<Line, number> {
+function* readLines(fd: number, path: string): Generator<Line, number> {
   const buffer = Buffer.alloc(256 * 1024);
   let carry: Buffer[] = [];
   let carried = 0;
   let offset = 0;
   for (;;) {
-    const read = readSync(fd, buffer, 0, buffer.length, null);
+    let read: number;
+    try {
+      read = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new JournalError(`Cannot read the journal ${path}: ${code === "EISDIR" ? "it is a directory" : (error as Error).message}`);
+    }
     if (read === 0) return offset + carried;
     let start = 0;
     for (let i = 0; i < read; i++) {

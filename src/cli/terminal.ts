@@ -19,3 +19,11 @@ export function showCell(text: string, max = SHOWN_CHARACTERS): string {
   const visible = kept.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
   return `"${visible}"${cut ? `… (${characters.length.toLocaleString("en-US")} characters)` : ""}`;
 }
+
+// The same, minus the line feed: messages keep their lines.
+const INVISIBLE_BUT_LF = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A message for the terminal with every invisible character but the line feed shown as an escape (a server's text may hold any). */
+export function visibleLines(text: string): string {
+  return text.replace(INVISIBLE_BUT_LF, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+}

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LineWriter } from "../../src/cli/journal.js";
+import { planIdV1, type Target } from "../../src/cli/plan.js";
 import { VERSION } from "../../generated/version.js";
 import { ANNOUNCEMENTS, cliEnv, COMMUNITY, csvRows, GROUP, INSTANCE, reportRows, run, sentPhones, workDir, writtenPhones, zapiMock, type Fault } from "./harness.js";
 
@@ -151,6 +152,35 @@ describe("reruns are per person", () => {
     expect(invite.code, invite.stderr).toBe(0);
     expect(Object.values(outcomes(`${file}.csv`))).toEqual(["added", "added", "invited", "added", "added", "invited", "added", "added"]);
     expect(Math.max(...mock.seen.values())).toBe(2);
+  });
+
+  it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
+    const mock = await zapiMock({ members: sentPhones(10) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const file = list(writtenPhones(25), "list.txt", dir);
+    const journal = `${file}.zapi-journal.jsonl`;
+    const target = { kind: "community", id: COMMUNITY };
+    const v1 = [
+      { journal: "zapi-client add-participants journal", version: 1, id: planIdV1(target as Target, true, sentPhones(25)), target, autoInvite: true, batchSize: 10, batches: 3, phones: 25, created: "2026-12-01T00:00:00.000Z" },
+      { batch: 1, event: "sending", at: "2026-12-01T00:00:00.000Z" },
+      { batch: 1, event: "answered", outcome: "added", at: "2026-12-01T00:00:01.000Z" },
+      { batch: 2, event: "sending", at: "2026-12-01T00:00:31.000Z" },
+    ];
+    writeFileSync(journal, v1.map((line) => `${JSON.stringify(line)}\n`).join(""));
+    writeFileSync(file, `${writtenPhones(26).join("\n")}\n`);
+    const refused = await run(add(file), env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("Run the command once with the list it was written for and --check");
+    writeFileSync(file, `${writtenPhones(25).join("\n")}\n`);
+    const check = await run(["add-participants", "--community", COMMUNITY, "--file", file, "--check"], env);
+    expect(check.stdout).toContain("(version 1: rewritten per person when this run writes to it)");
+    expect(readFileSync(journal, "utf8")).toContain('"version":2');
+    writeFileSync(file, `${writtenPhones(26).join("\n")}\n`);
+    const corrected = await run(add(file), env);
+    expect(corrected.stdout).toContain("10 unknown: not sent again; --resend-unknown would");
+    expect(mock.batches).toEqual([sentPhones(6, 20)]);
+    expect(corrected.code).toBe(1);
   });
 
   it("an unknown person (no answer) is not sent again unless --resend-unknown; another target or instance is refused", async () => {
@@ -380,6 +410,7 @@ describe("exit codes and conventions", () => {
     ["missing credentials", (dir) => add(write(dir, "a.txt", "+55 11 91234-5678\n")), "Set ZAPI_INSTANCE_ID and ZAPI_TOKEN"],
     ["a --journal that is the input", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", join(dir, "a.txt")], "is the input file itself: it would be overwritten"],
     ["a --report in a folder that does not exist", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--report", join(dir, "no", "r.csv")], "cannot write in"],
+    ["a journal that is a folder", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", dir], "Cannot read the journal"],
     ["a journal that cannot be written", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", join(write(dir, "f", ""), "j.jsonl")], "/f/j.jsonl.lock for the journal"],
     ["a file too large to read", (dir) => add(write(dir, "a.txt", `${"+55 11 91234-5678\n".repeat(100)}`)), "is too large to read: 2 MiB, and the command reads lists up to 1 MiB. Split it"],
   ])("exits 2 on %s, naming it, and sends nothing", async (name, argv, message) => {
@@ -389,6 +420,14 @@ describe("exit codes and conventions", () => {
     expect(ran.code).toBe(2);
     expect(ran.stderr.replace("1 MiB, and", "1 MiB, and")).toContain(message.replace("2 MiB", "1 MiB"));
     expect(mock.batches).toEqual([]);
+  });
+
+  it("shows a server's error text with its control and bidi characters escaped", async () => {
+    const mock = await zapiMock({ fault: (op) => (op === "add" ? { status: 400, body: { error: "bad \u202Eevil\x1b[2J" }, act: false } : undefined) });
+    const ran = await run(add(list(writtenPhones(1))), cliEnv(mock.url));
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain("\\u202E");
+    expect(ran.stderr).not.toMatch(/[\u202E\x1b]/);
   });
 
   it("echoes cells cut to 80 characters, with control and bidi characters shown as escapes", async () => {
