@@ -10,7 +10,7 @@ import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "
 import { parseCommandLine, TOP_HELP, usage, UsageError, type CommandOptions } from "./args.js";
 import { DailyError, DailyLimit, stateDirectory, type Usage } from "./daily.js";
 import { InputError, readInput, type InputList } from "./input.js";
-import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type LineWriter, type LoadedJournal, type PhoneState } from "./journal.js";
+import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type LineWriter, type LoadedJournal, type Outcome, type PhoneState } from "./journal.js";
 import { acquireLock, LockError, type Lock } from "./lock.js";
 import { findMember, MembersError, readMembers, type Members } from "./members.js";
 import { apply, evaluate, resultOf, SUCCESS, summarize, type Reading, type Result, type ResultContext } from "./outcomes.js";
@@ -228,14 +228,7 @@ class Run {
   private async check(): Promise<number> {
     const changes = evaluate(this.options.command, this.journalPhones(), this.states, { members: this.before, before: undefined, sentNow: new Set() });
     apply(this.states, changes);
-    if (this.loaded && changes.length > 0) {
-      const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
-      try {
-        journal.outcomes(changes);
-      } finally {
-        journal.close();
-      }
-    }
+    this.record(changes);
     this.say(`Checked: ${plural(changes.length, "outcome")} updated in the journal${this.loaded ? "" : " (there is no journal yet: nothing was ever sent from this list)"}. Nothing was sent.`);
     return this.finish(true, "not sent: --check sends nothing");
   }
@@ -246,14 +239,7 @@ class Run {
       this.say("Nobody to send: everyone is answered in the journal, or already where this command puts them.");
       const changes = evaluate(options.command, this.journalPhones(), this.states, { members: this.before, before: this.before, sentNow: new Set() });
       apply(this.states, changes);
-      if (this.loaded && changes.length > 0) {
-        const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, io.writer);
-        try {
-          journal.outcomes(changes);
-        } finally {
-          journal.close();
-        }
-      }
+      this.record(changes);
       return this.finish(true, "not sent");
     }
     this.say(`Sending to ${host(io.env["ZAPI_BASE_URL"])}. Ctrl-C stops after the batch in flight.`);
@@ -390,6 +376,18 @@ class Run {
     });
     if (changed) this.say(`Note: ${options.file} changed while the command ran; the report matched its rows to people by phone.`);
     return true;
+  }
+
+  // Outcomes into the journal, when there is one; a version 1 journal is written back per
+  // person even when no outcome changed.
+  private record(changes: readonly [string, Outcome, string?][]): void {
+    if (!this.loaded || (changes.length === 0 && !this.loaded.fromV1)) return;
+    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
+    try {
+      journal.outcomes(changes);
+    } finally {
+      journal.close();
+    }
   }
 
   /** The plan's phones that the journal knows. */
