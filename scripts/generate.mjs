@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs, promisify } from "node:util";
+import { isDeepStrictEqual, parseArgs, promisify } from "node:util";
 
 const API_NAME = "zapi";
 /** Every operation's path starts here; the client fills both parameters from its credentials. */
@@ -115,7 +115,7 @@ function operationsModule(spec) {
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
     if (!path.startsWith(`${CREDENTIALS_PREFIX}/`)) throw new Error(`${path}: every path must start with ${CREDENTIALS_PREFIX}/`);
     for (const method of METHODS) {
-      if (item[method]) descriptors.push(describeOperation(path, method, item, item[method]));
+      if (item[method]) descriptors.push(describeOperation(path, method, item, item[method], spec));
     }
   }
   const names = descriptors.map((d) => d.name);
@@ -123,22 +123,51 @@ function operationsModule(spec) {
   if (duplicate) throw new Error(`operationId ${duplicate} is used twice`);
   const lines = [
     HEADER,
-    'import type { OperationDescriptor } from "../src/core/descriptor.js";',
+    'import { lazyDescriptors } from "../src/core/descriptor.js";',
     'import type { OperationTypes as Types } from "../src/types.js";',
-    'import type { operations as Specified } from "./zapi.js";',
+    'import type { components, operations as Specified } from "./zapi.js";',
     "",
-    "/** What the engine needs for each operation of the spec. */",
-    "export const operations: { readonly [Name in keyof Operations]: OperationDescriptor } = {",
+    "/**",
+    " * What the engine needs for each operation of the spec, as JSON text parsed on first use:",
+    " * a cold import of the client pays for none of it, a client for the operations it calls.",
+    " */",
+    "export const operations = lazyDescriptors({",
   ];
-  for (const { name, descriptor } of descriptors) lines.push(`  ${name}: ${jsonLiteral(descriptor)},`);
-  lines.push("};", "");
+  for (const { name, descriptor } of descriptors) lines.push(`  ${name}: ${jsonString(descriptor)},`);
+  lines.push("});", "");
   lines.push("/** Each operation's flat input and its 200 result, typed from generated/zapi.ts. */");
   lines.push("export interface Operations {");
-  // An operation that changes state may answer a 2xx with no body: its result says so.
-  for (const { name, summary, descriptor } of descriptors) {
-    lines.push(`  /** ${summary} */`, `  ${name}: Types<Specified[${JSON.stringify(name)}]${descriptor.retrySafe ? "" : ", true"}>;`);
+  // An operation that changes state may answer a 2xx with no body: its result says so. An
+  // operation whose body has forms takes their named types as its input.
+  for (const { name, summary, descriptor, forms } of descriptors) {
+    const args = [`Specified[${JSON.stringify(name)}]`, descriptor.retrySafe ? "false" : "true", forms.length > 0 ? forms.join(" | ") : "never", descriptor.list ? "true" : "false"];
+    lines.push(`  /** ${summary} */`, `  ${name}: Types<${args.join(", ")}>;`);
   }
   lines.push("}", "");
+  const formNames = descriptors.flatMap((d) => d.forms);
+  const duplicateForm = formNames.find((form, i) => formNames.indexOf(form) !== i);
+  if (duplicateForm) throw new Error(`two forms are named ${duplicateForm}: each either/or form needs a name of its own`);
+  // Each form an interface of its own members, so that a type error names the form, not
+  // the mapped types it would otherwise come from.
+  for (const { name, forms, descriptor } of descriptors) {
+    if (forms.length === 0) continue;
+    const formSchemas = /** @type {any[]} */ (descriptor.input.oneOf);
+    const every = new Set(formSchemas.flatMap((form) => Object.keys(form.properties)));
+    forms.forEach((form, i) => {
+      const { properties, required = [] } = formSchemas[i];
+      lines.push(`/** One form of ${name}'s input (the spec's ${form}); its other forms' fields are never given with it. */`, `export interface ${form} {`);
+      for (const field of Object.keys(properties)) {
+        const place = descriptor.pathParams.includes(field) ? "path" : descriptor.queryParams.includes(field) ? "query" : undefined;
+        const type = place
+          ? `NonNullable<Specified[${JSON.stringify(name)}]["parameters"][${JSON.stringify(place)}]>[${JSON.stringify(field)}]`
+          : `components["schemas"][${JSON.stringify(form)}][${JSON.stringify(field)}]`;
+        lines.push(`  ${field}${required.includes(field) ? "" : "?"}: Exclude<${type}, undefined>;`);
+      }
+      for (const field of every) if (!Object.hasOwn(properties, field)) lines.push(`  ${field}?: never;`);
+      lines.push("}");
+    });
+  }
+  lines.push("");
   for (const { name } of descriptors) {
     const type = name[0]?.toUpperCase() + name.slice(1);
     lines.push(`export type ${type}Input = Operations[${JSON.stringify(name)}]["input"];`);
@@ -148,9 +177,9 @@ function operationsModule(spec) {
 }
 
 /**
- * @param {string} path @param {string} method @param {any} item @param {any} operation
+ * @param {string} path @param {string} method @param {any} item @param {any} operation @param {any} spec
  */
-function describeOperation(path, method, item, operation) {
+function describeOperation(path, method, item, operation, spec) {
   const name = operation.operationId;
   const where = `${method.toUpperCase()} ${path}`;
   if (!name || !/^[a-z][A-Za-z0-9]*$/.test(name)) throw new Error(`${where}: needs an operationId in camelCase`);
@@ -177,6 +206,17 @@ function describeOperation(path, method, item, operation) {
     if (parameter.required || parameter.in === "path") required.push(parameter.name);
   }
   const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
+  // Either/or bodies: each form is a component schema whose title is its name, which
+  // becomes a TypeScript type of that name and the name validation messages give.
+  /** @type {string[]} */
+  const forms = [];
+  for (const form of bodySchema?.oneOf ?? []) {
+    const title = form.title;
+    if (typeof title !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(title) || !isDeepStrictEqual(spec.components?.schemas?.[title], form)) {
+      throw new Error(`${name}: each oneOf form of the request body must be a component schema whose title is its own name, in PascalCase (found ${JSON.stringify(title)})`);
+    }
+    forms.push(title);
+  }
   let input;
   if (bodySchema) {
     const body = runtimeSchema(bodySchema, `${name} request body`);
@@ -219,6 +259,7 @@ function describeOperation(path, method, item, operation) {
   if (retry !== undefined && retry.safe === (method === "get")) {
     throw new Error(`${name}: x-zapi-retry says safe: ${retry.safe}, which a ${method.toUpperCase()} already is; say it only where it changes the default`);
   }
+  const list = listOf(name, operation["x-zapi-list"], queryParams, ok);
   const descriptor = {
     method: method.toUpperCase(),
     path: path.slice(CREDENTIALS_PREFIX.length),
@@ -226,11 +267,27 @@ function describeOperation(path, method, item, operation) {
     queryParams,
     hasBody: Boolean(bodySchema),
     retrySafe: retry === undefined ? method === "get" : retry.safe,
+    ...(list ? { list } : {}),
     input,
     // The result's own title names it in the error for a 2xx of the wrong shape.
     result: runtimeSchema(ok, `${name} 200 response`, true),
   };
-  return { name, summary: String(operation.summary ?? name).replaceAll("*/", "* /"), descriptor };
+  return { name, summary: String(operation.summary ?? name).replaceAll("*/", "* /"), descriptor, forms };
+}
+
+/**
+ * `x-zapi-list: { page, pageSize, firstPage }`: the operation answers one page of a list,
+ * whose number and size are those query parameters; the engine walks the pages.
+ * @param {string} name @param {any} list @param {string[]} queryParams @param {any} ok
+ */
+function listOf(name, list, queryParams, ok) {
+  if (list === undefined) return undefined;
+  const { page, pageSize, firstPage, ...rest } = list ?? {};
+  if (Object.keys(rest).length > 0 || !queryParams.includes(page) || !queryParams.includes(pageSize) || !Number.isInteger(firstPage)) {
+    throw new Error(`${name}: x-zapi-list must be { page, pageSize, firstPage }, naming two of its query parameters and the first page's number`);
+  }
+  if (ok.type !== "array") throw new Error(`${name}: x-zapi-list needs a 200 answer that is an array (one page of the list)`);
+  return { page, pageSize, firstPage };
 }
 
 /**
@@ -239,8 +296,16 @@ function describeOperation(path, method, item, operation) {
  * @param {unknown} value
  */
 function jsonLiteral(value) {
-  // Single quotes, so the JSON's own double quotes stay readable; JSON has no raw newline.
-  return `JSON.parse('${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}')`;
+  return `JSON.parse(${jsonString(value)})`;
+}
+
+/**
+ * JSON text as a single-quoted string literal, so the JSON's own double quotes stay
+ * readable; JSON has no raw newline.
+ * @param {unknown} value
+ */
+function jsonString(value) {
+  return `'${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
 
 /**

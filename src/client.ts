@@ -53,7 +53,7 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
     nativeFetch: resolved.fetch === runtimeFetch(),
   };
   const client: Record<string, unknown> = {};
-  for (const [name, descriptor] of Object.entries(operations)) client[name] = createOperation(name, descriptor, connection);
+  for (const name of Object.keys(operations) as (keyof typeof operations)[]) client[name] = createOperation(name, () => operations[name], connection);
   client["api"] = createApi(connection);
   return Object.freeze(client) as ZApiClient;
 }

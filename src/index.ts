@@ -8,7 +8,7 @@ export {
 } from "./core/options.js";
 export type { LogLevel, Logger } from "./core/log.js";
 export { droppedFields, type DroppedField } from "./core/result.js";
-export type { CallOptions, CredentialedPaths, EmptyAnswer, ZApiMethods } from "./types.js";
+export type { CallOptions, CredentialedPaths, EmptyAnswer, PagePromise, ZApiMethods } from "./types.js";
 export type { ErrorReason } from "../generated/errors.js";
 export type { Problem } from "./core/schema.js";
 export type * from "../generated/operations.js";

@@ -28,13 +28,23 @@ export interface EmptyAnswer {
 
 /**
  * One operation's types, from its openapi-typescript form: `input` holds its path and
- * query parameters and its body's fields by name, flat (the body's forms stay exclusive);
- * `result` is its 200 body, or an {@link EmptyAnswer} for an operation that changes state.
+ * query parameters and its body's fields by name, flat (the body's forms stay exclusive,
+ * and are named `Forms` where the spec names them); `result` is its 200 body, or an
+ * {@link EmptyAnswer} for an operation that changes state; `list` says whether the method
+ * walks pages ({@link PagePromise}).
  */
-export interface OperationTypes<Op, ChangesState extends boolean = false> {
-  input: Distribute<PathInput<Op> & QueryInput<Op> & BodyInput<Op>>;
+export interface OperationTypes<Op, ChangesState extends boolean = false, Forms = never, List extends boolean = false> {
+  input: [Forms] extends [never] ? Distribute<PathInput<Op> & QueryInput<Op> & BodyInput<Op>> : Forms;
   result: (Op extends { responses: { 200: { content: { "application/json": infer Result } } } } ? Result : never) | (ChangesState extends true ? EmptyAnswer : never);
+  list: List;
 }
+
+/**
+ * What a list operation's method returns: a promise of the page asked for, which can also
+ * be walked with `for await`, item by item, from that page through the last one (a page
+ * shorter than the page size asked for, or an empty one).
+ */
+export interface PagePromise<Page> extends Promise<Page>, AsyncIterable<Page extends readonly (infer Item)[] ? Item : never> {}
 
 /** Options of one call. */
 export interface CallOptions {
@@ -49,11 +59,13 @@ export interface CallOptions {
   retry?: false | RetryOptions | undefined;
 }
 
+type Returned<Name extends keyof Operations> = Operations[Name]["list"] extends true ? PagePromise<Operations[Name]["result"]> : Promise<Operations[Name]["result"]>;
+
 /** One method per operationId of the spec; the input may be left out when every field is optional. */
 export type ZApiMethods = {
   [Name in keyof Operations]: {} extends Operations[Name]["input"]
-    ? (input?: Operations[Name]["input"], options?: CallOptions) => Promise<Operations[Name]["result"]>
-    : (input: Operations[Name]["input"], options?: CallOptions) => Promise<Operations[Name]["result"]>;
+    ? (input?: Operations[Name]["input"], options?: CallOptions) => Returned<Name>
+    : (input: Operations[Name]["input"], options?: CallOptions) => Returned<Name>;
 };
 
 /** The URL prefix that the client fills in from its credentials. */

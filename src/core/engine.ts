@@ -7,6 +7,7 @@ import type { EmptyAnswer } from "../types.js";
 import type { OperationDescriptor } from "./descriptor.js";
 import { callerStopped, Deadline } from "./deadline.js";
 import { explain } from "./known-errors.js";
+import { withPages } from "./pages.js";
 import type { Log } from "./log.js";
 import { resolveCallOptions, type ResolvedOptions } from "./options.js";
 import { namesPhones, phoneReader, type ReadPhone } from "./phone-input.js";
@@ -16,7 +17,7 @@ import { prepareRequest } from "./request.js";
 import { noteDropped, readResult, type DroppedField } from "./result.js";
 import { parseRetryAfter, retryDelay, sleep } from "./retry.js";
 import type { Schema } from "./schema.js";
-import { describeProblem, matches } from "./validate.js";
+import { describeProblem, escapePointer, matches } from "./validate.js";
 
 /** What every call needs, worked out once when the client is created. */
 export interface Connection {
@@ -45,11 +46,29 @@ export interface Connection {
 const MAX_LOGGED_FIELDS = 200;
 
 /**
- * The method for one operation: check, send, retry as the spec allows, interpret. One
- * async function for the whole call (but the body read): each nested one cost a promise
- * and a hop per call.
+ * The method for one operation, made when the client is; its descriptor is read at its
+ * first call. A list operation's promise can also be walked page by page.
  */
-export function createOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
+export function createOperation(name: string, descriptorOf: () => OperationDescriptor, connection: Connection) {
+  let operation: ((input?: unknown, callOptions?: unknown) => Promise<unknown>) | undefined;
+  let list: OperationDescriptor["list"];
+  return function method(input?: unknown, callOptions?: unknown): Promise<unknown> {
+    if (!operation) {
+      const descriptor = descriptorOf();
+      operation = callOperation(name, descriptor, connection);
+      list = descriptor.list;
+    }
+    const first = operation(input, callOptions);
+    return list ? withPages(first, operation, input, callOptions, list) : first;
+  };
+}
+
+/**
+ * One operation's call: check, send, retry as the spec allows, interpret. One async
+ * function for the whole call (but the body read): each nested one cost a promise and a
+ * hop per call.
+ */
+function callOperation(name: string, descriptor: OperationDescriptor, connection: Connection) {
   const { options, log } = connection;
   const withPhones = namesPhones(descriptor.input);
   let readPhone: Promise<ReadPhone> | undefined;
@@ -180,7 +199,8 @@ function interpret(name: string, connection: Connection, descriptor: OperationDe
   const parsed = parseJson(body.text);
   if (parsed === NOT_JSON) throw unexpected(connection, path, status, "it is not JSON", cut(redact.read(body), MAX_ERROR_TEXT));
   const { result } = descriptor;
-  if (!matches(result, parsed) && isErrorBody(result, parsed)) throw httpError(connection, descriptor, path, response, redact.json(parsed));
+  // Before the result's own check: an answer whose every field is optional takes an error body too.
+  if (isErrorBody(result, parsed)) throw httpError(connection, descriptor, path, response, redact.json(parsed));
   const read = readResult(result, parsed);
   if ("problems" in read) {
     // An error body that shares a field with the result is read as a result: say what it said.
@@ -189,8 +209,10 @@ function interpret(name: string, connection: Connection, descriptor: OperationDe
     throw unexpected(connection, path, status, cut(redact.text(reason), MAX_ERROR_TEXT), redact.json(parsed));
   }
   if (read.dropped.length > 0) {
-    noteDropped(read.value, read.dropped);
-    logDropped(name, connection, read.dropped);
+    // A field's name is the server's to choose, and may echo a secret: redacted, then cut.
+    const dropped = read.dropped.map((field) => ({ ...field, path: cut(redactPointer(field.path, redact), 200), ...(field.rule === undefined ? {} : { rule: cut(redactRule(field.rule, redact), 300) }) }));
+    noteDropped(read.value, dropped);
+    logDropped(name, connection, dropped);
   }
   return read.value;
 }
@@ -270,6 +292,23 @@ function logDropped(name: string, connection: Connection, dropped: readonly Drop
       { operation: name, field: where, why: field.why },
     );
   }
+}
+
+// Each name of a JSON Pointer redacted as the server wrote it, then escaped again: escaping
+// first would turn a secret's "/" into "~1", a form of it the redactor may not know in
+// every mix with the others ("\~1" from an echo that escaped its slashes).
+function redactPointer(pointer: string, redact: Redactor): string {
+  return pointer
+    .split("/")
+    .map((segment, i) => (i === 0 ? segment : escapePointer(redact.text(segment.replaceAll("~1", "/").replaceAll("~0", "~")))))
+    .join("/");
+}
+
+// A rule is "<pointer below the field> <what the spec asks>", or only the latter.
+function redactRule(rule: string, redact: Redactor): string {
+  if (!rule.startsWith("/")) return redact.text(rule);
+  const space = rule.indexOf(" ");
+  return `${redactPointer(space === -1 ? rule : rule.slice(0, space), redact)}${space === -1 ? "" : redact.text(rule.slice(space))}`;
 }
 
 /** The URL errors and logs show: built from the path only when one is needed. */
