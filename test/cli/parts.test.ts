@@ -375,40 +375,46 @@ describe("lock", () => {
   it("of processes starting at the same instant, exactly one takes the lock, and no reader ever sees it empty or half-written", async () => {
     const dir = workDir();
     buildSync({ entryPoints: [`${projectRoot}src/cli/lock.ts`], bundle: true, platform: "node", format: "esm", outfile: join(dir, "lock.mjs"), logLevel: "warning" });
+    // The winner holds the lock until the reader has seen it (the test then writes "done").
     writeFileSync(
       join(dir, "take.mjs"),
-      `import { acquireLock } from "./lock.mjs";
+      `import { existsSync } from "node:fs";
+      import { acquireLock } from "./lock.mjs";
       const [path, start] = [process.argv[2], Number(process.argv[3])];
       while (Date.now() < start) {}
-      try { const lock = acquireLock(path, { what: "the journal" }); process.stdout.write("got"); setTimeout(() => lock.release(), 600); }
-      catch (error) { process.stdout.write(error.constructor.name); }`,
+      try {
+        const lock = acquireLock(path, { what: "the journal" });
+        process.stdout.write("got");
+        const timer = setInterval(() => { if (existsSync(path + ".done")) { clearInterval(timer); lock.release(); } }, 10);
+      } catch (error) { process.stdout.write(error.constructor.name); }`,
     );
     writeFileSync(
       join(dir, "read.mjs"),
       `import { readFileSync } from "node:fs";
       const [path, start] = [process.argv[2], Number(process.argv[3])];
       let seen = 0;
-      while (Date.now() < start + 800) {
+      while (seen < 200 && Date.now() < start + 10000) {
         let text; try { text = readFileSync(path, "utf8"); } catch { continue; }
         seen++; if (!text.endsWith("}\\n") || typeof JSON.parse(text).pid !== "number") { process.stdout.write("torn:" + JSON.stringify(text)); process.exit(1); }
       }
-      process.stdout.write("read " + (seen > 0));`,
+      process.stdout.write("read " + seen);`,
     );
     const path = join(dir, "j.jsonl");
     const start = String(Date.now() + 500);
-    const outputs = await Promise.all(
-      ["take", "take", "take", "take", "read"].map(
-        (script) =>
-          new Promise<string>((resolve) => {
-            const child = spawn(process.execPath, [join(dir, `${script}.mjs`), script === "read" ? lockPathFor(path) : path, start], { stdio: ["ignore", "pipe", "inherit"] });
-            let out = "";
-            child.stdout.on("data", (chunk: Buffer) => (out += chunk));
-            child.on("close", () => resolve(out));
-          }),
-      ),
-    );
+    // Each process's first words (a taker's attempt, the reader's count), and its end.
+    const children = ["take", "take", "take", "take", "read"].map((script) => {
+      const child = spawn(process.execPath, [join(dir, `${script}.mjs`), script === "read" ? lockPathFor(path) : path, start], { stdio: ["ignore", "pipe", "inherit"] });
+      const said = new Promise<string>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(String(chunk))));
+      const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+      return { said, closed };
+    });
+    const outputs = await Promise.all(children.map((child) => child.said));
+    // Released only once every taker has tried, however late it started.
+    writeFileSync(`${path}.done`, "");
+    await Promise.all(children.map((child) => child.closed));
+    expect(outputs[4]).toBe("read 200");
     expect(outputs.slice(0, 4).sort()).toEqual(["LockError", "LockError", "LockError", "got"]);
-    expect(outputs[4]).toBe("read true");
+    expect(existsSync(lockPathFor(path))).toBe(false);
   });
 
   it("of runs that all find a dead run's lock at once, exactly one takes it", () => {
