@@ -38,24 +38,8 @@ export async function phoneReader(defaultCountry: string | undefined): Promise<R
     if (read.ok) return read.phone;
     // Without a default country, the reason names none but the number's own.
     const reason = country === undefined ? read.reason.replace(/ (for a US number|in US)$/, "") : read.reason;
-    return withoutNinthDigit(phones, international, country) ?? { problem: `is not a phone that can exist: ${reason}` };
+    return { problem: `is not a phone that can exist: ${reason}${read.hint ? `; ${read.hint}` : ""}` };
   };
-}
-
-// A Brazilian mobile written as WhatsApp may know it, without the ninth digit Brazil added
-// from 2012: 55, the area code and 8 digits, such as 554499999999. Z-API takes numbers "with
-// or without the ninth digit", and answers the form WhatsApp registered
-// (docs/contacts/get-iswhatsapp-batch.md, whose examples are 12 digits), so group metadata
-// can name a participant this way: it is sent as written, once the number with its ninth
-// digit is a mobile that can exist. libphonenumber-js knows only today's form.
-function withoutNinthDigit(phones: PhonesModule, text: string, country: string | undefined): string | undefined {
-  if (!/^\+?[0-9\s().-]+$/.test(text)) return undefined;
-  let digits = text.replace(/[^0-9]/g, "");
-  if (!text.startsWith("+") && country === "BR" && digits.length === 10) digits = `55${digits}`;
-  const old = /^55([1-9][0-9])([6-9][0-9]{7})$/.exec(digits);
-  if (!old) return undefined;
-  const today = phones.normalizePhone(`+55${old[1]}9${old[2]}`, "BR");
-  return today.ok && phones.isMobile(today.phone) ? digits : undefined;
 }
 
 const hasPhones = new WeakMap<Schema, boolean>();

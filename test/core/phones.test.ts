@@ -54,8 +54,8 @@ describe("without defaultCountry", () => {
     ]);
   });
 
-  it("a Brazilian mobile without its ninth digit, as WhatsApp may know it, is sent as written", async () => {
-    expect(await sent(["554499999999", "+55 44 9999-8888"])).toEqual(["554499999999", "554499998888"]);
+  it("a Brazilian mobile without its ninth digit, as WhatsApp may know it, is read with it, and is one person with it", async () => {
+    expect(await sent(["554499999999", "+55 44 9999-8888", "5544999999999"])).toEqual(["5544999999999", "5544999998888"]);
   });
 });
 
@@ -74,7 +74,7 @@ describe("with defaultCountry", () => {
   });
 
   it("an old national mobile without its ninth digit, with BR", async () => {
-    expect(await sent(["(44) 9999-8888"], { defaultCountry: "BR" })).toEqual(["554499998888"]);
+    expect(await sent(["(44) 9999-8888"], { defaultCountry: "BR" })).toEqual(["5544999998888"]);
   });
 
   it("a malformed defaultCountry is refused at creation, naming the option", () => {
