@@ -1,29 +1,54 @@
 // @ts-check
-// Builds dist/: one minified ESM file for the code, openapi-fetch included, and tsc's
-// declarations for the types. A cold import is mostly V8 parsing source: one module instead
-// of two (openapi-fetch's resolution and load) and minified code made it about twice as
-// fast. The command line (src/cli/main.ts) is a second file, dist/cli.js, so that importing
-// the client never loads what only the command needs (libphonenumber-js and its metadata).
+// Builds dist/, readable, with source maps (their sourcesContent holds the TypeScript, so
+// they resolve without src/ shipped):
+//   - dist/index.js, the client (`zapi-client`), and dist/webhooks.js, the receiver
+//     (`zapi-client/webhooks`): one esbuild run with code splitting, so what both use (the
+//     errors, the checks) is one shared module under dist/chunks/, loaded once, and an
+//     `instanceof ZApiError` holds across both entry points. A module the code imports
+//     with `import()` becomes a chunk of its own, loaded only when called for.
+//     openapi-fetch stays inside (see OPENAPI_FETCH below); libphonenumber-js stays a
+//     dependency, imported, never copied in.
+//   - dist/cli.js, the command, which imports the client as ./index.js: importing the
+//     client never loads what only the command needs.
+//   - dist/types/, tsc's declarations.
+// Not minified: an uncaught error prints the source line of its throw first, and a
+// minified file is one line of tens of kB; stack frames then read `at ot`. Identifiers are
+// the source's (esbuild renames only where two modules' top-level names collide).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+/**
+ * openapi-fetch is bundled, not imported: a downstream bundle is the same size either way
+ * (the bundler keeps the parts used), and a cold import resolves and loads one package
+ * fewer. ("external" imports it instead.)
+ */
+const OPENAPI_FETCH = "bundled";
+
 rmSync(`${root}dist`, { recursive: true, force: true });
-await esbuild.build({
-  entryPoints: [`${root}src/index.ts`],
-  outfile: `${root}dist/index.js`,
+/** @type {esbuild.BuildOptions} */
+const readable = {
   bundle: true,
   format: "esm",
-  platform: "neutral",
   target: "es2022",
-  // Identifiers too: a quarter less for V8 to parse. The error classes keep their names (keepName).
-  minify: true,
+  minify: false,
+  sourcemap: "linked",
+  sourcesContent: true,
   logLevel: "warning",
+};
+await esbuild.build({
+  ...readable,
+  entryPoints: { index: `${root}src/index.ts`, webhooks: `${root}src/webhooks/index.ts` },
+  outdir: `${root}dist`,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  platform: "neutral",
+  external: ["libphonenumber-js", ...(OPENAPI_FETCH === "bundled" ? [] : ["openapi-fetch"])],
 });
 // openapi-fetch is MIT-licensed: a copy of it ships with its notice.
-copyFileSync(`${root}node_modules/openapi-fetch/LICENSE`, `${root}dist/openapi-fetch.LICENSE`);
+if (OPENAPI_FETCH === "bundled") copyFileSync(`${root}node_modules/openapi-fetch/LICENSE`, `${root}dist/openapi-fetch.LICENSE`);
 
 /** @type {esbuild.Plugin} The command imports the client as "../index.js": the built ./index.js, not a second copy. */
 const clientFromDist = {
@@ -35,18 +60,22 @@ const clientFromDist = {
   },
 };
 await esbuild.build({
+  ...readable,
   entryPoints: [`${root}src/cli/main.ts`],
   outfile: `${root}dist/cli.js`,
-  bundle: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   banner: { js: "#!/usr/bin/env node" },
   external: ["libphonenumber-js"],
   plugins: [clientFromDist],
-  logLevel: "warning",
 });
 
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", `${root}tsconfig.build.json`], { stdio: "inherit" });
 // The command has no API: its declarations would only be noise in the package.
 rmSync(`${root}dist/types/src/cli`, { recursive: true, force: true });
+// esbuild names the inputs relative to dist/; the maps are read from dist/ and dist/chunks/,
+// and their sourcesContent makes them complete. Nothing to rewrite: check it stays so.
+for (const map of ["index.js.map", "webhooks.js.map", "cli.js.map"]) {
+  const { sources, sourcesContent } = JSON.parse(readFileSync(`${root}dist/${map}`, "utf8"));
+  if (!Array.isArray(sourcesContent) || sourcesContent.length !== sources.length) throw new Error(`dist/${map} lacks its sourcesContent`);
+}

@@ -235,7 +235,7 @@ function describeOperation(path, method, item, operation) {
  */
 function jsonLiteral(value) {
   // Single quotes, so the JSON's own double quotes stay readable; JSON has no raw newline.
-  return `JSON.parse('${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}')`;
+  return `/* @__PURE__ */ JSON.parse('${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}')`;
 }
 
 /** @param {any} spec the dereferenced bundle */

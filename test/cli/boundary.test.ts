@@ -8,18 +8,25 @@ import { projectRoot } from "../helpers/project.js";
 const specifiers = (code: string) => [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
 
 describe("package boundaries", () => {
-  it("dist/index.js, the client, imports nothing: openapi-fetch is in it, with its licence beside it; no libphonenumber-js, no command code", () => {
+  it("dist/index.js, the client, imports only its own chunks: openapi-fetch is in them, with its licence beside it; no libphonenumber-js, no command code", () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
-    expect(specifiers(client)).toEqual([]);
+    const chunks = specifiers(client);
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(chunk).toMatch(/^\.\/chunks\/[\w-]+\.js$/);
+    const loaded = [client, ...chunks.map((chunk) => readFileSync(`${projectRoot}dist/${chunk}`, "utf8"))].join("\n");
+    expect(loaded).toContain("function createClient(");
     expect(readFileSync(`${projectRoot}dist/openapi-fetch.LICENSE`, "utf8")).toContain("Copyright (c) 2023 Drew Powers");
-    expect(client).not.toMatch(/\bimport\s*\(/);
-    expect(client).not.toContain("libphonenumber");
-    expect(client).not.toContain("add-participants");
+    // A module loaded on demand (`import()`) is a chunk of its own, never inlined.
+    for (const [, target] of loaded.matchAll(/\bimport\s*\(\s*["']([^"']+)["']/g)) expect(target).toMatch(/^\.\/(chunks\/)?[\w-]+\.js$/);
+    expect(loaded).not.toMatch(/from\s*["']libphonenumber/);
+    expect(loaded).not.toContain("add-participants");
   });
 
-  it("dist/index.js is minified, and its error classes keep their names for loggers and util.inspect", async () => {
+  it("dist/index.js is readable, not minified, and its error classes keep their names for loggers and util.inspect", async () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
-    expect(client.split("\n").length).toBeLessThan(20);
+    expect(client.split("\n").length).toBeGreaterThan(200);
+    expect(client).toContain("function createZApiClient(");
+    expect(client).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
     const built = (await import(`${projectRoot}dist/index.js`)) as Record<string, unknown>;
     const classes = Object.entries(built).filter(([name]) => name.endsWith("Error"));
     expect(classes.map(([name]) => name).sort()).toEqual(["ZApiAbortError", "ZApiError", "ZApiHttpError", "ZApiNetworkError", "ZApiResponseError", "ZApiTimeoutError", "ZApiValidationError"]);
@@ -47,7 +54,7 @@ describe("package boundaries", () => {
   it("package.json ships the command as the zapi-client executable, with libphonenumber-js pinned", () => {
     const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, "utf8")) as { bin: unknown; files: string[]; dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.bin).toEqual({ "zapi-client": "dist/cli.js" });
-    expect(pkg.files).toContain("dist/cli.js");
+    expect(pkg.files.some((pattern) => pattern === "dist/cli.js" || pattern === "dist/*.js")).toBe(true);
     expect(pkg.dependencies["libphonenumber-js"]).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.scripts["start"]).toContain("scripts/demo.mjs");
   });
