@@ -3,9 +3,12 @@
 export { parseWebhook, type WebhookEvent } from "./parse.js";
 export {
   createWebhookHandler,
+  DEFAULT_DEDUPE_MAX_BYTES,
   DEFAULT_DEDUPE_WINDOW_MS,
   DEFAULT_MAX_DELIVERY_BYTES,
+  DEFAULT_READ_TIMEOUT_MS,
   type WebhookHandlerOptions,
+  type WebhookRejection,
 } from "./handler.js";
 export { toNodeListener, type NodeRequest, type NodeResponse } from "./node.js";
 export type { UnknownNotification } from "../types.js";
