@@ -206,7 +206,7 @@ async function memorySection() {
 //   - with fetch, as a Node sender would post them: fetch costs about as much as the
 //     servers, so this shows what a sender observes more than what a server can take.
 const RECEIVER_CALLS = 2_000;
-const RECEIVER_FETCH_CALLS = 1_000;
+const RECEIVER_FETCH_CALLS = 400;
 const RECEIVER_CONNECTIONS = 10;
 const WEBHOOK_SECRET = "bench-secret-0123456789abcdef";
 // The spec's membership-approval example, as Z-API posts it; its messageId is made unique
