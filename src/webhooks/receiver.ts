@@ -99,8 +99,6 @@ export class Receiver {
   private readonly log: Log;
   private readonly refusals: Readonly<Record<Refusal | "invalid", Answer>>;
   private readonly timedOut: Answer;
-  /** Given to onEvent when there is no time limit: it is never aborted. */
-  private readonly noSignal = { signal: new AbortController().signal };
 
   constructor(options: WebhookHandlerOptions) {
     rejectUnknown(options, OPTION_NAMES, "createWebhookHandler");
@@ -215,12 +213,10 @@ export class Receiver {
    * retry sent on a 500 finds the failed delivery forgotten.
    */
   private deliver(event: WebhookEvent, id: string | undefined): boolean | Promise<boolean> {
-    let context = this.noSignal;
+    const context = new DeliveryContext();
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (this.eventTimeoutMs !== Infinity) {
-      const controller = new AbortController();
-      context = { signal: controller.signal };
-      timer = setTimeout(() => controller.abort(new ZApiError(`onEvent did not finish within ${this.eventTimeoutMs} ms`)), this.eventTimeoutMs);
+      timer = setTimeout(() => context.abort(new ZApiError(`onEvent did not finish within ${this.eventTimeoutMs} ms`)), this.eventTimeoutMs);
     }
     let result: unknown;
     try {
@@ -304,6 +300,30 @@ export function secretsIn(query: string): string[] {
     start = end + 1;
   }
   return found;
+}
+
+/**
+ * What onEvent is given besides the event: a signal of its own per delivery (one shared
+ * signal would gather the listeners of every delivery in progress), made only if read.
+ */
+class DeliveryContext {
+  private controller: AbortController | undefined;
+  private ended = false;
+  private reason: unknown;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.ended) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.ended = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>

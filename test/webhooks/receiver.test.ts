@@ -223,6 +223,28 @@ describe("a receiver that can't be worn down", () => {
     expect(signals).toHaveLength(1);
   });
 
+  it("gives each delivery a signal of its own, aborted only by the time limit, even when read late", async () => {
+    const signals: AbortSignal[] = [];
+    const free = createWebhookHandler({ secret: SECRET, onEvent: (_event, { signal }) => void signals.push(signal) });
+    await free(post(delivery("own-1")));
+    await free(post(delivery("own-2")));
+    expect(signals).toHaveLength(2);
+    expect(signals[0]).not.toBe(signals[1]);
+    expect(signals.map((signal) => signal.aborted)).toEqual([false, false]);
+    let late: AbortSignal | undefined;
+    const limited = createWebhookHandler({
+      secret: SECRET,
+      eventTimeoutMs: 30,
+      onEvent: async (_event, context) => {
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        late = context.signal;
+      },
+    });
+    expect((await limited(post(delivery("late-reader")))).status).toBe(503);
+    await vi.waitFor(() => expect(late?.aborted).toBe(true));
+    expect(String(late?.reason)).toContain("onEvent did not finish within 30 ms");
+  });
+
   const options: [keyof WebhookHandlerOptions][] = [
     ["onEvent"],
     ["onError"],
