@@ -147,7 +147,7 @@ describe("a new operation in the spec", () => {
   it("is generated with no change to src/", () => {
     expect(generated.code, generated.stderr).toBe(0);
     const operationsFile = readFileSync(join(copy, "generated/operations.ts"), "utf8");
-    expect(operationsFile).toContain("getGroupInvitationMetadata: JSON.parse('{");
+    expect(operationsFile).toContain("getGroupInvitationMetadata: /* @__PURE__ */ JSON.parse('{");
     expect(operationsFile).toContain('"path":"/group-invitation-metadata"');
     expect(operationsFile).toContain("export type GetGroupInvitationMetadataInput");
     expect(readFileSync(join(copy, "generated/zapi.ts"), "utf8")).toContain("getGroupInvitationMetadata: {");
