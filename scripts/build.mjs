@@ -22,8 +22,10 @@ import * as esbuild from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 /**
  * openapi-fetch is bundled, not imported: a downstream bundle is the same size either way
- * (the bundler keeps the parts used), and a cold import resolves and loads one package
- * fewer. ("external" imports it instead.)
+ * (the bundler keeps the parts used), and the cold import is faster. Measured alternating
+ * in fresh processes (31 each, twice, 2026-12-07), `import("zapi-client")` took 8.3 and
+ * 7.1 ms bundled, 10.2 and 9.9 ms external on Node 24; 15.0 and 16.3 ms against 15.5 and
+ * 18.3 ms on Node 20. ("external" imports it instead.)
  */
 const OPENAPI_FETCH = "bundled";
 
