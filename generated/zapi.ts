@@ -259,7 +259,31 @@ export interface paths {
          */
         get: operations["listCommunities"];
         put?: never;
-        post?: never;
+        /**
+         * Create a community
+         * @description Creates a WhatsApp community with the given `name` (and, optionally, a
+         *     `description`). Creating a community also creates its announcement group, with the
+         *     community's name: the answer's `subGroups` lists it, with `isGroupAnnouncement:
+         *     true`, and its `phone` is the group id through which the community's members are
+         *     reached and managed (the communities introduction). The page asks you to check
+         *     first that the WhatsApp app on the connected phone supports communities.
+         *
+         *     Each call creates a new community, so this operation is **not idempotent** and not
+         *     safe to retry: a retry after a lost answer can create a second community. The
+         *     page gives no limit on names or descriptions.
+         *
+         *     **Where the pages disagree.** The heading of both the Portuguese and the English
+         *     page reads `/create-group`, while both pages' URL lines and the request sample
+         *     (`json-examples/create-community.json`) say `POST /communities`; the spec follows
+         *     the URLs and the sample. The English page's body example has the name `My first
+         *     community` where the Portuguese page and the sample have `Minha primeira
+         *     Comunidade`. The request sample agrees with the spec and is the `zapiSample`
+         *     example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`) and a
+         *     non-empty `name` (`minLength`), listed on the schemas in `x-zapi-client-rules`.
+         */
+        post: operations["createCommunity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -306,6 +330,315 @@ export interface paths {
         get: operations["getCommunityMetadata"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/{communityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a community
+         * @description Deactivates a community, with no request body. Per the page (and the communities
+         *     introduction), this disconnects every group linked to it: the groups are not
+         *     deleted, but they are removed from the community.
+         *
+         *     The page does not say what a second call on a deactivated community does, so this
+         *     operation is not marked safe to retry. It points to the `onMessageReceived`
+         *     webhook for what follows, without naming a notification.
+         *
+         *     **The answer is not documented.** The page's 200 section is empty, in both
+         *     languages: no table, no example. The spec allows any JSON object and requires no
+         *     field; the 200 example below, an empty object, stands for that unknown answer and
+         *     is not Z-API's.
+         *
+         *     **Where the pages disagree.** The heading of both pages reads `/queue`, while their
+         *     URL lines and the request sample (`json-examples/deactivate-community.json`) say
+         *     `DELETE /communities/{id}`; the spec follows the URLs and the sample. The id's name
+         *     in the URL is `{idDaComunidade}` on the Portuguese page and in the sample,
+         *     `{communityId}` and then `{CommunityID}` on the English page; the spec calls it
+         *     `communityId`, as the other community operations do. The sample's URL holds the
+         *     placeholder `{idDaComunidade}`, not an id, so it carries nothing to check and is
+         *     not an example here; like both pages, it uses `DELETE`.
+         */
+        delete: operations["deactivateCommunity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link groups to a community
+         * @description Adds existing groups to a community: send the community's id and the ids of the
+         *     groups (`groupsPhones`: "phone" is Z-API's word for a group id). Per the
+         *     communities introduction, every participant of a linked group becomes a member of
+         *     the community's announcement group, and a community holds up to 50 groups.
+         *
+         *     A group cannot be linked to more than one community. The page's warning describes
+         *     a partial success: asked to link 3 groups of which 1 is already in another
+         *     community, Z-API links the other 2, "e o outro retornará na resposta que já faz
+         *     parte de outra comunidade" (the English page: the one already in another community
+         *     "will be indicated in the response"). The response table and example show only
+         *     `{"success": true}`, so how that group is reported is not documented (the spec
+         *     accepts fields it does not list). The page does not say what a repeated call
+         *     does for groups already linked, so this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** Only in that warning against the response table, as
+         *     above. Both pages and the request sample (`json-examples/link-groups.json`) say
+         *     `POST /communities/link` and send the same body; the sample agrees with the spec
+         *     and is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), at
+         *     least one group (`minItems`), no group twice (`uniqueItems`), and the id
+         *     `pattern`s, inferred from the documented examples (each schema lists them in
+         *     `x-zapi-client-rules`). The page gives no maximum number of groups per call.
+         */
+        post: operations["linkGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlink groups from a community
+         * @description Removes groups from a community: send the community's id and the ids of the
+         *     groups (`groupsPhones`: "phone" is Z-API's word for a group id). Per the
+         *     communities introduction, every participant of an unlinked group is removed from
+         *     the community's announcement group.
+         *
+         *     The page's warning: a community must keep at least one linked group, not counting
+         *     its announcement group, so a community's last ordinary group cannot be unlinked.
+         *     The page does not say what a repeated call does for groups already unlinked, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **The pages agree.** Both pages and the request sample
+         *     (`json-examples/unlink-groups.json`) say `POST /communities/unlink` and send the
+         *     same body; the sample agrees with the spec and is the `zapiSample` example. They
+         *     do not say how a refused group (the community's last, say) shows in the answer.
+         *
+         *     Client rules, not Z-API's: as for `linkGroups`, no unknown fields, at least one
+         *     group, no group twice, and the id patterns (each schema lists them in
+         *     `x-zapi-client-rules`).
+         */
+        post: operations["unlinkGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/communities/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's settings
+         * @description Changes a community's settings. The one setting documented is
+         *     `whoCanAddNewGroups`: who may add new groups to the community, only its admins
+         *     (`admins`) or everyone (`all`). Both fields are required, and the two values are
+         *     Z-API's (the table: "string (admins ou all)").
+         *
+         *     The page does not say whether setting the value it already has is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The body example on both pages is not JSON: it
+         *     writes `"whoCanAddNewGroups": "admins" | "all"`, meaning either value; the spec
+         *     shows one example per value. Both pages and the request sample
+         *     (`json-examples/community-settings.json`, `admins`) say `POST
+         *     /communities/settings`; the sample agrees with the spec and is the `zapiSample`
+         *     example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `whoCanAddNewGroups` (`minLength`, implied by its two values), and the
+         *     community id `pattern` (see `CommunityId`).
+         */
+        post: operations["updateCommunitySettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-community-description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's description
+         * @description Replaces a community's description. The page warns that only admins can change a
+         *     community's preferences. It points to the `onMessageReceived` webhook for what
+         *     follows, without naming a notification.
+         *
+         *     The page does not say whether sending the same description again is harmless, so
+         *     this operation is not marked safe to retry. It gives no length limit, and does not
+         *     say whether an empty description clears it.
+         *
+         *     **Where the pages disagree.** The Portuguese table describes `communityId` as
+         *     "ID/Fone do grupo" (the group's id), the English table as "Community ID."; the
+         *     field's name, the English page and every example (`120363019502650977`) say a
+         *     community id, which the spec follows (see `CommunityId`). Both pages and the
+         *     request sample (`json-examples/update-community-description.json`) say `POST
+         *     /update-community-description` and send the same body; the sample agrees with the
+         *     spec and is the `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `communityDescription` (`minLength`; so an empty string, which might
+         *     clear the description, is refused), and the community id `pattern` (see
+         *     `CommunityId`).
+         */
+        post: operations["updateCommunityDescription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-community-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a community's photo
+         * @description Replaces the image of an existing community. `communityPhoto` is the image's URL
+         *     or its Base64; for Base64 the page sends readers to the "Send image" page, which
+         *     says to prefix the data with `data:image/png;base64,`. The page points to the
+         *     `onMessageReceived` webhook for what follows, without naming a notification.
+         *
+         *     The page does not say whether sending the same photo again is harmless, so this
+         *     operation is not marked safe to retry. It gives no size or format limit (the
+         *     "Send image" page defers to WhatsApp's).
+         *
+         *     **Where the pages disagree, or hold placeholders.** Both pages' body example has
+         *     the community id `"string"`, a placeholder that no community id looks like; the
+         *     spec's `page` example keeps the page's photo URL with the id
+         *     `120363019502650977` of the description page. The request sample
+         *     (`json-examples/update-community-photo.json`) holds only placeholders,
+         *     `"communityId": "ID da Comunidade"` and `"communityPhoto": "Url ou Base64 da
+         *     foto"`, so it is not an example here: its id fails `CommunityId`. Both pages and
+         *     the sample say `POST /update-community-photo`.
+         *
+         *     Client rules, not Z-API's: no unknown fields (`additionalProperties: false`), a
+         *     non-empty `communityPhoto` (`minLength`), and the community id `pattern` (see
+         *     `CommunityId`). The photo's form (URL or Base64) is not checked.
+         */
+        post: operations["updateCommunityPhoto"];
         delete?: never;
         options?: never;
         head?: never;
@@ -570,6 +903,621 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instances/{instanceId}/token/{token}/create-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a group
+         * @description Creates a WhatsApp group named `groupName` with the given phones as its
+         *     participants, and answers the new group's id (`phone`) and its invitation link.
+         *     A group cannot be created with a picture ("Infelizmente não é possivel criar o grupo com imagem"): set one
+         *     afterwards with `updateGroupPhoto`.
+         *
+         *     As on WhatsApp, at least one contact must be added to create a group (the page's
+         *     tip), so at least one phone is Z-API's rule here too. The page's warning says not
+         *     to put the connected number itself in `phones`; the client does not know that
+         *     number, so it cannot check this.
+         *
+         *     `autoInvite` works as for add-participant: the pages' tip describes asking to add
+         *     10 people, 5 being added, and the other 5 receiving a private invitation link.
+         *     The answer for that case is not documented (see `phonesNotAdded` below).
+         *
+         *     **Not safe to retry.** Each call creates a new group: a retry after a lost
+         *     answer can create a second group and, with `autoInvite`, send the same people a
+         *     second invitation.
+         *
+         *     **Where the pages disagree.**
+         *     - The request sample (`json-examples/create-group.json`) sends
+         *       `{"groupName", "phones", "profileImage"}`: no `autoInvite`, which both tables
+         *       (Portuguese and English) list as required, and a `profileImage` that no table
+         *       lists and that the page's own text rules out. The spec sides with the tables,
+         *       as for add-participant's group form: it requires `autoInvite` (a body that
+         *       carries it satisfies both readings) and refuses `profileImage` (no unknown
+         *       fields, a client rule). The sample is therefore not an example here. Neither
+         *       page says what Z-API does when `autoInvite` is left out.
+         *     - The English page's warning reads "You should never let anyone have or know the
+         *       number that's connected to Z-API"; the Portuguese original says not to pass the
+         *       connected number in the `phones` array. The spec follows the Portuguese page.
+         *     - The 200 example shows two answers in one block, the legacy id format ("Forma
+         *       antiga") and the current one ("Forma nova"); both are examples here.
+         *
+         *     **Z-API's rules and the client's own.** Z-API's tables require `autoInvite`,
+         *     `groupName` and `phones`; at least one phone is its rule (the tip). Client rules,
+         *     not Z-API's (each schema lists its own in `x-zapi-client-rules`): no unknown
+         *     fields, a non-empty `groupName`, no phone twice, and at most 15 digits per phone.
+         *     The documentation gives no maximum number of phones and no limit on the name's
+         *     length.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/add-admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make participants admins of a community or group
+         * @description Promotes one or more participants of a WhatsApp community (send `communityId`) or
+         *     group (send `groupId`) to admins. The group page (`docs/group/add-admin.md`) and
+         *     the community page (`docs/communities/add-community-admin.md`) describe the same
+         *     method and path; the spec models them as one operation with two forms, as
+         *     add-participant has.
+         *
+         *     The pages do not say what a repeated call does for someone who is already an
+         *     admin, nor what `value` is when only some of the phones could be promoted, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The English group page's table gives `phones` no
+         *     type (its row has two cells, the type missing); the Portuguese table says
+         *     `array string`, which the spec follows. Both request samples
+         *     (`json-examples/add-admin.json`, group form with a legacy id;
+         *     `json-examples/add-community-admin.json`, community form) agree with the spec and
+         *     are examples here. Neither sample carries a `Client-Token` header, which both
+         *     pages show; the spec accepts it, optional, as everywhere.
+         *
+         *     Client rules, not Z-API's, as for add-participant: exactly one of `communityId`
+         *     and `groupId`, no unknown fields, at least one phone, no phone twice, at most 15
+         *     digits per phone, and the id patterns (each schema lists them in
+         *     `x-zapi-client-rules`). The documentation gives no maximum number of phones per
+         *     call.
+         */
+        post: operations["addAdmin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/remove-admin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove admins of a community or group
+         * @description Takes admin rights away from one or more admins of a WhatsApp community (send
+         *     `communityId`) or group (send `groupId`); they stay participants. The group page
+         *     (`docs/group/remove-admin.md`) and the community page
+         *     (`docs/communities/remove-admin.md`) describe the same method and path, `POST
+         *     /remove-admin`; the spec models them as one operation with two forms.
+         *
+         *     The pages do not say what a repeated call does for someone who is no longer an
+         *     admin, so this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** Nothing of substance: the community page's `phones`
+         *     row speaks of "the group administration" (copied from the group page), and its
+         *     body example uses the id `120363019502650977` where its request sample uses
+         *     `120363186053925765`; both match `CommunityId`. Both request samples
+         *     (`json-examples/remove-admin.json`, group form with a legacy id;
+         *     `json-examples/remove-community-admin.json`, community form) agree with the spec
+         *     and are examples here; the community sample carries no `Client-Token` header,
+         *     which the spec accepts, optional, as everywhere.
+         *
+         *     Client rules, not Z-API's, as for remove-participant: exactly one of
+         *     `communityId` and `groupId`, no unknown fields, at least one phone, no phone
+         *     twice, at most 15 digits per phone, and the id patterns (each schema lists them
+         *     in `x-zapi-client-rules`).
+         */
+        post: operations["removeAdmin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename a group
+         * @description Changes the name of an existing group to `groupName`.
+         *
+         *     The page does not say whether setting the same name again is harmless (WhatsApp
+         *     tells the group each time its name changes), so this operation is not marked safe
+         *     to retry.
+         *
+         *     **Where the pages disagree.**
+         *     - The request sample (`json-examples/update-group-name.json`) sends the group id
+         *       `5511999999999`, a phone, which matches neither documented group id format
+         *       (`120363019502650977-group`, or the legacy `5511999999999-1623281429`); both
+         *       pages' examples use those formats. The spec follows the pages, so the sample
+         *       fails `GroupId` and is not an example here.
+         *     - Both tables describe `groupName` as "Nome do grupo a ser criado" ("name of
+         *       group to be created"), words copied from create-group; on this page it is the
+         *       group's new name.
+         *
+         *     Client rules, not Z-API's: no unknown fields, a non-empty `groupName`, and the
+         *     group id pattern (each schema lists them in `x-zapi-client-rules`). The
+         *     documentation gives no limit on the name's length.
+         */
+        post: operations["updateGroupName"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-description": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a group's description
+         * @description Changes the description of a group to `groupDescription`. Only admins can do
+         *     this, says the page ("somente administradores podem alterar as preferências do
+         *     grupo").
+         *
+         *     The page does not say whether setting the same description again is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     The Portuguese and English pages agree, and so does the request sample
+         *     (`json-examples/update-group-description.json`, legacy group id), which is the
+         *     `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields, a non-empty `groupDescription` (the
+         *     pages do not say whether an empty one clears the description, so the client does
+         *     not send one), and the group id pattern (each schema lists them in
+         *     `x-zapi-client-rules`). The documentation gives no limit on the description's
+         *     length.
+         */
+        post: operations["updateGroupDescription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a group's picture
+         * @description Changes the picture of an existing group. `groupPhoto` is the image's URL or its
+         *     Base64 text; for how to write Base64, the page points to the "send image" message
+         *     page.
+         *
+         *     The page does not say whether setting the same picture again is harmless, so this
+         *     operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.**
+         *     - The request sample (`json-examples/update-group-photo.json`) sends
+         *       `{"groupID": "ID do Grupo", "groupPhoto": "Url ou Base64 da foto"}`: the field
+         *       spelled `groupID`, where both tables and both examples say `groupId`, and
+         *       placeholders where values belong. A sample of placeholders is no request anyone
+         *       ran, so its spelling does not outweigh the pages here: the spec follows the
+         *       pages (`groupId`), and the sample is not an example.
+         *     - Both pages' body examples give the group id as `"string"`, a type name in place
+         *       of a value; the spec's example keeps the page's picture URL and puts a group id
+         *       in the current format there.
+         *
+         *     Client rules, not Z-API's: no unknown fields, a non-empty `groupPhoto`, and the
+         *     group id pattern (each schema lists them in `x-zapi-client-rules`). The
+         *     documentation gives no size or format limit for the picture.
+         */
+        post: operations["updateGroupPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/update-group-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a group's settings
+         * @description Sets a group's four settings: only admins send messages (`adminOnlyMessage`),
+         *     only admins edit the group (`adminOnlySettings`), joining needs an admin's
+         *     approval (`requireAdminApproval`; see `approveParticipant`), and only admins add
+         *     people (`adminOnlyAddMember`). Only admins can do this, says the page. The group
+         *     is named `phone` here, not `groupId` as on the other group pages.
+         *
+         *     The page does not say whether sending the same settings again is harmless, so
+         *     this operation is not marked safe to retry.
+         *
+         *     **Where the pages disagree.** The request sample
+         *     (`json-examples/update-group-settings.json`) sends
+         *     `{"groupId": "5511999999999-1623281429", "adminOnlyMessage": true}`, and both
+         *     pages (table and examples, Portuguese and English) send `phone` with all four
+         *     settings, which both tables list as required. This spec usually follows the
+         *     sample; here it follows the pages, and says why:
+         *     - Required settings: a body with all four satisfies both readings, one with a
+         *       single setting only the sample's (the reasoning add-participant's `autoInvite`
+         *       follows). Neither page says what Z-API does with a setting left out, and
+         *       reading it as `false` would change a setting the caller did not mean to touch.
+         *     - The group's field: no body satisfies both `phone` and `groupId`. Four
+         *       sources (two tables, two examples) say `phone` against the sample's one. Public
+         *       code that calls the service sends `phone` with all four settings too (several
+         *       projects; one calls `phone` this endpoint's own spelling), though none of it
+         *       records what the service answered.
+         *     So the spec requires `phone` and the four settings, and the sample is not an
+         *     example here.
+         *
+         *     Client rules, not Z-API's: no unknown fields and the group id pattern (each
+         *     schema lists them in `x-zapi-client-rules`).
+         */
+        post: operations["updateGroupSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/leave-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a group
+         * @description The connected number leaves a group it belongs to.
+         *
+         *     The page does not say what a repeated call does once the number has left, so
+         *     this operation is not marked safe to retry.
+         *
+         *     The Portuguese and English pages and the request sample
+         *     (`json-examples/leave-group.json`, legacy group id) agree; the sample is the
+         *     `zapiSample` example.
+         *
+         *     Client rules, not Z-API's: no unknown fields and the group id pattern (each
+         *     schema lists them in `x-zapi-client-rules`).
+         */
+        post: operations["leaveGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/accept-invite-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Accept an invitation to a group
+         * @description Accepts an invitation to join a group: the connected number joins the group of
+         *     the invitation link `url`. The table says the link can be obtained from the
+         *     on-message-received webhook (it points to that page's text message example).
+         *
+         *     **A `GET` that changes state: not safe to retry.** Both pages and the request
+         *     sample say `GET`, and the call joins a group ("aceitar um convite que você recebeu
+         *     para participar de um grupo"). The pages do not say what a second call does once
+         *     the number has joined, or after an admin removed it, so the client does not
+         *     repeat it on its own (`x-zapi-retry`).
+         *
+         *     **Where the pages disagree.** The request sample
+         *     (`json-examples/accept-group-invite.json`) has the placeholder
+         *     `{{GROUP_INVITE_URL}}` in its query, so it carries no link to check, and is not an
+         *     example here; its method, path and query name agree with the pages. The answer is
+         *     `{"success": boolean}`, not the `{"value": boolean}` of most group pages.
+         *
+         *     Client rules, not Z-API's: `url` must be a non-empty absolute URI (`minLength`,
+         *     `format`). The pages give no other rule for it; their example is a
+         *     `https://chat.whatsapp.com/...` link.
+         */
+        get: operations["acceptGroupInvite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/group-invitation-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a group's metadata from its invitation link
+         * @description Returns the metadata of the group an invitation link leads to: its id, owner,
+         *     name, creation and participants.
+         *
+         *     A read: safe to retry.
+         *
+         *     **Where the pages disagree.**
+         *     - The input: neither page has an attributes table; both give only the URL line,
+         *       `?url=url-do-grupo` (Portuguese) and `?url={ URL }` (English). The request
+         *       sample (`json-examples/get-group-invitation-metadata.json`) writes
+         *       `?URL=(URL-DO-GRUPO)`: the name in capitals, and a placeholder for the value. A
+         *       sample of placeholders is no request anyone ran, so the spec follows the pages
+         *       (`url`, as accept-invite-group names it), and the sample is not an example. The
+         *       spec requires `url`: every URL line carries it, and nothing documents the call
+         *       without it. The example link is the one in the page's own answer.
+         *     - The answer: the Portuguese table lists `description`, `invitationLink` (typed
+         *       "url"), `contactsCount` and `participantsCount`, which the English table lacks;
+         *       the English participants table lists `short` and `name`, which the Portuguese
+         *       one comments out (per Z-API's docs PR #33, group metadata no longer returns
+         *       them). The Portuguese participants table lists `subjectTime` and
+         *       `subjectOwner`, which every example carries on the group itself, where the spec
+         *       puts them. Both tables type `isAdmin` and `isSuperAdmin` as strings, and every
+         *       example has booleans: the spec allows both. `creation` is typed "timestamp" and
+         *       holds 13-digit integers (milliseconds). The Portuguese page shows one example
+         *       (current id format), the English page two (legacy and current); no field is
+         *       required.
+         *
+         *     Client rules, not Z-API's: `url` must be a non-empty absolute URI (`minLength`,
+         *     `format`).
+         */
+        get: operations["getGroupInvitationMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instances/{instanceId}/token/{token}/send-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a text to a group, mentioning participants or groups
+         * @description Sends a text message to a group (`phone` is the group's id) that mentions either
+         *     participants of the group (`mentioned`: their phones) or other groups of the same
+         *     community (`groupMentioned`: each group's id and name). Z-API's `send-text` does
+         *     more than this (messages to a person, `delayTyping`, `editMessageId`: the page
+         *     `docs/message/send-message-text.md`); this spec models it only as far as the two
+         *     mention pages document it, `docs/group/mention-participant.md` and
+         *     `docs/group/mention-group.md`.
+         *
+         *     - **Participants** (`mentioned`): the text should contain `@` and each number
+         *       ("Deve conter o @ com o número"). The same page's "mark everyone" section sends
+         *       the list without writing `@` before each number in the text, to mention many
+         *       members at once.
+         *     - **Groups** (`groupMentioned`): the text should contain `@` and each group's id.
+         *       Mentions work only in a group that is part of a community, and the mentioned
+         *       groups must belong to the same community. The page's tip adds that participants
+         *       can be mentioned in the same message: the groups form also takes `mentioned`.
+         *
+         *     `delayMessage` (1 to 15 seconds, Z-API's range; 1 to 3 seconds when left out) is
+         *     how long Z-API waits before sending the next message. The answer carries the
+         *     message's ids.
+         *
+         *     **Not safe to retry.** Each call sends a message: a retry after a lost answer can
+         *     send it twice.
+         *
+         *     **Where the pages disagree.**
+         *     - The English participants page's first body example sends `"phone":
+         *       "5511999999999"`, a phone, where the Portuguese page has
+         *       `5511999999999-group` and both tables say the group's id; the spec follows
+         *       the Portuguese page.
+         *     - `mentioned` is typed "array", with no item type, and its examples hold the
+         *       placeholders `[número]` / `[number]`, which are not JSON. The spec reads the
+         *       items as phones written as strings, as on every other page that lists phones.
+         *     - The `GroupMentioned` table sits between the required and the optional
+         *       attributes; the spec reads its two fields as required.
+         *     - The request sample the mention pages share with the plain send-text page
+         *       (`json-examples/send-text.json`) is the plain send-text page's:
+         *       `{"phone": "5511999998888", "message": "Welcome to *Z-API*"}`, a message to a
+         *       person with no mention. It is outside what this spec models (its `phone` is no
+         *       group id, and it mentions nobody), so it is not an example here.
+         *
+         *     **Z-API's rules and the client's own.** Z-API's tables require `phone`, `message`
+         *     and the mention list of the form; the range of `delayMessage` is Z-API's. Client
+         *     rules, not Z-API's (each schema lists its own in `x-zapi-client-rules`): exactly
+         *     one of the two forms (a body without `mentioned` or `groupMentioned` is a plain
+         *     send-text, which this spec does not model), no unknown fields, a non-empty
+         *     `message` and group name, at least one entry in each list, no phone twice, at most
+         *     15 digits per phone, and the group id pattern.
+         */
+        post: operations["sendText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/instances/{instanceId}/token/{token}/update-webhook-received": {
         parameters: {
             query?: never;
@@ -705,9 +1653,9 @@ export interface components {
          *     of the two forms, so a body naming both ids (or neither) is refused; the pages only
          *     ever show one id per body.
          */
-        AddParticipantRequest: components["schemas"]["CommunityParticipantRequest"] | components["schemas"]["GroupParticipantRequest"];
+        AddParticipantRequest: components["schemas"]["AddParticipantToCommunity"] | components["schemas"]["AddParticipantToGroup"];
         /**
-         * Community form
+         * AddParticipantToCommunity
          * @description Adds phones to a community. The three fields are the ones Z-API's table requires.
          *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
@@ -715,17 +1663,17 @@ export interface components {
          *       "communityId": "120363019502650977",
          *       "phones": [
          *         "5544999999999",
-         *         "5544888888888"
+         *         "5544988888888"
          *       ]
          *     }
          */
-        CommunityParticipantRequest: {
+        AddParticipantToCommunity: {
             autoInvite: components["schemas"]["AutoInvite"];
             communityId: components["schemas"]["CommunityId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
-         * Group form
+         * AddParticipantToGroup
          * @description Adds phones to a group. The three fields are the ones Z-API's table requires (its
          *     request sample leaves out `autoInvite`: see the operation). Client rule, not
          *     Z-API's: no other field (`additionalProperties: false`).
@@ -734,24 +1682,24 @@ export interface components {
          *       "groupId": "120363019502650977-group",
          *       "phones": [
          *         "5544999999999",
-         *         "5544888888888"
+         *         "5544988888888"
          *       ]
          *     }
          */
-        GroupParticipantRequest: {
+        AddParticipantToGroup: {
             autoInvite: components["schemas"]["AutoInvite"];
             groupId: components["schemas"]["GroupId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
          * Remove participant request
          * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
          *     of the two forms, so a body naming both ids (or neither) is refused.
          */
-        RemoveParticipantRequest: components["schemas"]["CommunityPhonesRequest"] | components["schemas"]["GroupPhonesRequest"];
+        RemoveParticipantRequest: components["schemas"]["RemoveParticipantFromCommunity"] | components["schemas"]["RemoveParticipantFromGroup"];
         /**
-         * Community and phones
-         * @description A community and the phones to act on; both fields are required by Z-API's table.
+         * RemoveParticipantFromCommunity
+         * @description A community and the people to remove; both fields are required by Z-API's table.
          *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
          *       "communityId": "120363019502650977",
@@ -760,13 +1708,13 @@ export interface components {
          *       ]
          *     }
          */
-        CommunityPhonesRequest: {
+        RemoveParticipantFromCommunity: {
             communityId: components["schemas"]["CommunityId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
-         * Group and phones
-         * @description A group and the phones to act on; both fields are required by Z-API's table.
+         * RemoveParticipantFromGroup
+         * @description A group and the people to remove; both fields are required by Z-API's table.
          *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
          * @example {
          *       "groupId": "120363019502650977-group",
@@ -775,9 +1723,25 @@ export interface components {
          *       ]
          *     }
          */
+        RemoveParticipantFromGroup: {
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * Group and participants
+         * @description A group and the people to act on; both fields are required by Z-API's table.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999",
+         *         "221783940681929@lid"
+         *       ]
+         *     }
+         */
         GroupPhonesRequest: {
             groupId: components["schemas"]["GroupId"];
-            phones: components["schemas"]["Phones"];
+            phones: components["schemas"]["Participants"];
         };
         /**
          * @description When WhatsApp refuses to add a number (because the connected phone does not have
@@ -809,25 +1773,51 @@ export interface components {
          */
         GroupId: string;
         /**
-         * @description The phones the operation acts on. The documentation gives no maximum.
+         * @description The people the operation acts on, each a phone or a Linked ID (`Participant`). Z-API's
+         *     tables call the field `phones` and give no maximum.
          *
-         *     Client rules, not Z-API's: at least one phone (`minItems`) and no phone twice
-         *     (`uniqueItems`). The client normalises each phone (see `Phone`) and then drops
+         *     Client rules, not Z-API's: at least one person (`minItems`) and no one twice
+         *     (`uniqueItems`). The client reads each phone first (see `Participant`) and then drops
          *     repeats before checking (`x-zapi-dedupe`), so a list such as
          *     `["5544999999999", "+55 44 99999-9999"]` is sent as one phone.
          */
-        Phones: components["schemas"]["Phone"][];
+        Participants: components["schemas"]["Participant"][];
         /**
+         * Phone or Linked ID
+         * @description A person: their phone, or their WhatsApp Linked ID. WhatsApp now identifies many
+         *     people by a private Linked ID, `NNN@lid`, in place of their number, and "the `@lid`
+         *     is already supported by Z-API in most endpoints" (docs/tips/lid.md); the
+         *     join-request webhook, for one, may name a person only by it. There is no way to turn
+         *     a Linked ID into a phone, so the client sends it exactly as written.
+         *
+         *     A phone is read as people write it (`x-zapi-phone`), with libphonenumber-js: a
+         *     number written with `+`, or as digits alone, is international (`5544999999999`);
+         *     with the client's `defaultCountry`, a national form such as `(44) 99999-9999` is
+         *     read in that country. A number that cannot exist there is refused before sending,
+         *     and so is a national form without `defaultCountry`: that is the client's rule, not
+         *     Z-API's. It is sent as digits only, Z-API's format.
+         * @example 5544999999999
+         * @example 221783940681929@lid
+         */
+        Participant: components["schemas"]["Phone"] | components["schemas"]["LinkedId"];
+        /**
+         * Phone
          * @description An international number written as digits only: country code, area code and
          *     number, with no `+`, spaces or punctuation. Digits only is Z-API's rule, stated on
          *     its contact and chat pages ("Envie somente números, sem formatação ou máscara").
-         *
-         *     The client first reduces a number written as `+55 (44) 99999-9999` to its digits
-         *     (`x-zapi-phone`), then checks it. Client rule, not Z-API's: at most 15 digits
-         *     (`maxLength`, the E.164 cap); Z-API documents no length.
+         *     Client rule, not Z-API's: at most 15 digits (`maxLength`, the E.164 cap); Z-API
+         *     documents no length.
          * @example 5544999999999
          */
         Phone: string;
+        /**
+         * Linked ID
+         * @description A WhatsApp Linked ID: digits, then `@lid`, such as `221783940681929@lid`
+         *     (docs/tips/lid.md; the docs' examples have 11 to 15 digits, so no length is
+         *     checked). It is private to WhatsApp and cannot be turned into a phone.
+         * @example 221783940681929@lid
+         */
+        LinkedId: string;
         /** Add participant result */
         AddParticipantResult: {
             /** @description `true` if successful, `false` if the operation failed. */
@@ -884,6 +1874,145 @@ export interface components {
             isGroupAnnouncement?: boolean;
         };
         /**
+         * Create community request
+         * @description The community to create: `name` is required and `description` optional, per both
+         *     pages' tables. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "name": "Minha primeira Comunidade"
+         *     }
+         */
+        CreateCommunityRequest: {
+            /**
+             * @description The community's name; its announcement group gets the same name. Client rule,
+             *     not Z-API's: not empty (`minLength`). Z-API documents no maximum length.
+             * @example Minha primeira Comunidade
+             */
+            name: string;
+            /** @description The community's description. Optional. */
+            description?: string;
+        };
+        /**
+         * Create community result
+         * @description The new community, per the page's table. Neither field is said to be always
+         *     present, so neither is required.
+         */
+        CreateCommunityResult: {
+            /**
+             * @description The new community's id (the `communityId` of the other operations).
+             * @example 98372465382764532938
+             */
+            id?: string;
+            /**
+             * @description The groups linked to the community: after creation, its announcement group
+             *     (`isGroupAnnouncement: true`), which has the community's name.
+             */
+            subGroups?: components["schemas"]["CommunitySubGroup"][];
+        };
+        /**
+         * Deactivate community result
+         * @description Not documented: the page's 200 section is empty. Any JSON object is accepted and no
+         *     field is required.
+         */
+        DeactivateCommunityResult: Record<string, never>;
+        /**
+         * @description The groups to act on, by group id ("phone" is Z-API's word for a group id, hence
+         *     the field name `groupsPhones`). Z-API documents no maximum per call; a community
+         *     holds up to 50 groups (the communities introduction).
+         *
+         *     Client rules, not Z-API's: at least one group (`minItems`) and no group twice
+         *     (`uniqueItems`).
+         * @example [
+         *       "1345353454354354-group",
+         *       "1203634230225498-group"
+         *     ]
+         */
+        GroupIds: components["schemas"]["GroupId"][];
+        /**
+         * Community and groups
+         * @description A community and the groups to link to it or unlink from it; both fields are
+         *     required by Z-API's tables. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "98372465382764532938",
+         *       "groupsPhones": [
+         *         "1345353454354354-group",
+         *         "1203634230225498-group"
+         *       ]
+         *     }
+         */
+        CommunityGroupsRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            groupsPhones: components["schemas"]["GroupIds"];
+        };
+        /**
+         * Community settings request
+         * @description A community and its setting; both fields are required by Z-API's tables. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "98372465382764532938",
+         *       "whoCanAddNewGroups": "admins"
+         *     }
+         */
+        UpdateCommunitySettingsRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description Who may add new groups to the community: only its admins (`admins`) or
+             *     everyone (`all`). The two values are Z-API's, from both pages' tables. Client
+             *     rule, not Z-API's: not empty (`minLength`, implied by the values anyway).
+             * @enum {string}
+             */
+            whoCanAddNewGroups: "admins" | "all";
+        };
+        /**
+         * Community description request
+         * @description A community and its new description; both fields are required by Z-API's tables.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "communityDescription": "descrição da comunidade"
+         *     }
+         */
+        UpdateCommunityDescriptionRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description The community's new description. Z-API documents no length limit, and does not
+             *     say whether an empty string clears the description. Client rule, not Z-API's:
+             *     not empty (`minLength`), as for every required string here.
+             * @example descrição da comunidade
+             */
+            communityDescription: string;
+        };
+        /**
+         * Community photo request
+         * @description A community and its new image; both fields are required by Z-API's tables. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "communityPhoto": "https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg"
+         *     }
+         */
+        UpdateCommunityPhotoRequest: {
+            communityId: components["schemas"]["CommunityId"];
+            /**
+             * @description The image, as a URL or as Base64 ("Url ou Base64 da imagem"); Base64 is
+             *     written `data:image/png;base64,<data>`, per the "Send image" page. Client rule,
+             *     not Z-API's: not empty (`minLength`). Which of the two forms it is, is not
+             *     checked.
+             * @example https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg
+             */
+            communityPhoto: string;
+        };
+        /**
+         * Success result
+         * @description The answer of link groups, unlink groups and community settings, per their tables:
+         *     `success` is the whole documented answer, so it is required.
+         */
+        CommunitySuccessResult: {
+            /** @description `true` if it worked, `false` if it failed. */
+            success: boolean;
+        };
+        /**
          * Group chat list
          * @description The groups on one page, as chats. No field is required.
          */
@@ -912,7 +2041,10 @@ export interface components {
             lastMessageTime?: string;
             /** @description `"0"` or `"1"`: whether the chat is muted. */
             isMuted?: string;
-            /** @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example. */
+            /**
+             * @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example;
+             *     the service has been seen sending `"true"` and `"false"` (observed).
+             */
             isMarkedSpam?: boolean | string;
             /** @description Whether the chat is archived. Boolean in the table, `"false"` in the example. */
             archived?: boolean | string;
@@ -925,6 +2057,25 @@ export interface components {
             muteEndTime?: string | null;
             /** @description Deprecated. An integer in the table, `"0"` in the example. */
             messagesUnread?: number | string;
+            /** @description Observed, not documented: the chat's Linked ID, where it has one. */
+            lid?: string | null;
+            /**
+             * @description Observed, not documented: the community the group belongs to; an empty string when
+             *     it belongs to none, in a recorded `/groups` answer.
+             */
+            communityId?: string | null;
+            /** @description Observed, not documented: the group's description, empty in the recorded answer. */
+            about?: string;
+            /**
+             * @description Observed, not documented: how long disappearing messages last (0 when they are off).
+             *     Counters in these lists have been seen as strings, so both are allowed.
+             */
+            ephemeralExpiration?: number | string;
+            /**
+             * @description Observed, not documented: whether the group is a community's announcement group.
+             *     Flags in these lists have been seen as strings (`"true"`), so both are allowed.
+             */
+            isGroupAnnouncement?: boolean | string;
         };
         /**
          * Group metadata
@@ -943,6 +2094,8 @@ export interface components {
             owner?: string;
             /** @description The group's name. */
             subject?: string;
+            /** @description Observed, not documented: the group's name again, beside `subject`. */
+            name?: string;
             /**
              * @description When the group was created. Typed "timestamp" in the table; the examples hold
              *     13-digit integers, so milliseconds since the Unix epoch.
@@ -990,6 +2143,7 @@ export interface components {
             description?: components["schemas"]["GroupMetadata"]["description"];
             owner?: components["schemas"]["GroupMetadata"]["owner"];
             subject?: components["schemas"]["GroupMetadata"]["subject"];
+            name?: components["schemas"]["GroupMetadata"]["name"];
             creation?: components["schemas"]["GroupMetadata"]["creation"];
             /** @description Not returned by this operation, says the page; its example shows null. */
             invitationLink?: string | null;
@@ -1004,13 +2158,25 @@ export interface components {
             subjectTime?: components["schemas"]["GroupMetadata"]["subjectTime"];
             subjectOwner?: components["schemas"]["GroupMetadata"]["subjectOwner"];
         };
-        /** Group participant */
+        /**
+         * Group participant
+         * @description A participant, by phone, by Linked ID, or both. No field is required: one project
+         *     notes that participants have `phone` only "when visible" (observed).
+         */
         GroupParticipant: {
             /**
-             * @description The participant's phone.
+             * @description The participant's phone, or their Linked ID (`NNN@lid`) when WhatsApp gives only
+             *     that: "`phone` may hold the real number or the `@lid` itself" (docs/tips/lid.md).
              * @example 5511888888888
+             * @example 221783940681929@lid
              */
             phone?: string;
+            /**
+             * @description Observed, not documented: the participant's Linked ID (`NNN@lid`), beside
+             *     `phone`. The metadata pages' tables do not list it.
+             * @example 221783940681929@lid
+             */
+            lid?: string | null;
             /**
              * @description Whether the participant is an admin. Typed "string" in the table, boolean in
              *     every example: both are allowed.
@@ -1021,9 +2187,15 @@ export interface components {
              *     boolean in every example: both are allowed.
              */
             isSuperAdmin?: boolean | string;
-            /** @description A short name. Commented out of the table; shown in the examples. */
+            /**
+             * @description A short name. Commented out of the table; shown in the examples. Z-API's docs
+             *     repository (pull request #33, 2024) says group metadata no longer returns it.
+             */
             short?: string;
-            /** @description The participant's name. Commented out of the table; shown in the examples. */
+            /**
+             * @description The participant's name. Commented out of the table; shown in the examples. Z-API's
+             *     docs repository (pull request #33, 2024) says group metadata no longer returns it.
+             */
             name?: string;
         };
         /**
@@ -1054,6 +2226,386 @@ export interface components {
          * @example https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd
          */
         InvitationLink: string;
+        /**
+         * CreateGroupRequest
+         * @description The group to create. The three fields are the ones Z-API's tables require.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`), so the
+         *     request sample's `profileImage` is refused (see the operation).
+         * @example {
+         *       "autoInvite": true,
+         *       "groupName": "Grupo Z-API",
+         *       "phones": [
+         *         "5544999999999",
+         *         "5544988888888"
+         *       ]
+         *     }
+         */
+        CreateGroupRequest: {
+            autoInvite: components["schemas"]["AutoInvite"];
+            groupName: components["schemas"]["GroupName"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * @description A group's name ("Nome do grupo"). Z-API gives no length limit. Client rule, not
+         *     Z-API's: not empty (`minLength`).
+         * @example Grupo Z-API
+         */
+        GroupName: string;
+        /**
+         * CreateGroupResult
+         * @description The new group. The table lists `phone` and `invitationLink` without saying either
+         *     is always present, so neither is required; `phonesNotAdded` is observed, not
+         *     documented.
+         */
+        CreateGroupResult: {
+            /**
+             * @description The new group's id ("ID/Fone do grupo"), usable as `groupId`.
+             * @example 120363019502650977-group
+             */
+            phone?: string;
+            /**
+             * @description The link to join the group ("link para entrar no grupo"). A string in the
+             *     table; not checked further, so that a successful creation is never read as a
+             *     failure.
+             * @example https://chat.whatsapp.com/GONwbGGDkLe8BifUWwLgct
+             */
+            invitationLink?: string;
+            /**
+             * @description Observed, not documented: the phones that were not added to the group. Public
+             *     projects read it as a list of phones; the docs give no type, so it is not
+             *     checked.
+             */
+            phonesNotAdded?: unknown;
+        };
+        /**
+         * AddAdminRequest
+         * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
+         *     of the two forms, so a body naming both ids (or neither) is refused; the pages only
+         *     ever show one id per body.
+         */
+        AddAdminRequest: components["schemas"]["AddAdminToCommunity"] | components["schemas"]["AddAdminToGroup"];
+        /**
+         * AddAdminToCommunity
+         * @description Makes participants of a community its admins; both fields are required by Z-API's
+         *     table. Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363186053925765",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        AddAdminToCommunity: {
+            communityId: components["schemas"]["CommunityId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * AddAdminToGroup
+         * @description Makes participants of a group its admins; both fields are required by Z-API's
+         *     table. Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        AddAdminToGroup: {
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * RemoveAdminRequest
+         * @description Either the community form or the group form. Client rule, not Z-API's: exactly one
+         *     of the two forms, so a body naming both ids (or neither) is refused.
+         */
+        RemoveAdminRequest: components["schemas"]["RemoveAdminFromCommunity"] | components["schemas"]["RemoveAdminFromGroup"];
+        /**
+         * RemoveAdminFromCommunity
+         * @description Takes admin rights away from admins of a community; both fields are required by
+         *     Z-API's table. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "communityId": "120363019502650977",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        RemoveAdminFromCommunity: {
+            communityId: components["schemas"]["CommunityId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * RemoveAdminFromGroup
+         * @description Takes admin rights away from admins of a group; both fields are required by
+         *     Z-API's table. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "phones": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        RemoveAdminFromGroup: {
+            groupId: components["schemas"]["GroupId"];
+            phones: components["schemas"]["Participants"];
+        };
+        /**
+         * UpdateGroupNameRequest
+         * @description The group and its new name; both fields are required by Z-API's table. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "groupName": "Mudou o nome Meu grupo no Z-API"
+         *     }
+         */
+        UpdateGroupNameRequest: {
+            groupId: components["schemas"]["GroupId"];
+            groupName: components["schemas"]["GroupName"];
+        };
+        /**
+         * UpdateGroupDescriptionRequest
+         * @description The group and its new description; both fields are required by Z-API's table.
+         *     Client rule, not Z-API's: no other field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "groupDescription": "descrição do grupo"
+         *     }
+         */
+        UpdateGroupDescriptionRequest: {
+            groupId: components["schemas"]["GroupId"];
+            /**
+             * @description The group's new description. Z-API gives no length limit. Client rule, not
+             *     Z-API's: not empty (`minLength`); the pages do not say whether an empty one
+             *     clears the description.
+             * @example descrição do grupo
+             */
+            groupDescription: string;
+        };
+        /**
+         * UpdateGroupPhotoRequest
+         * @description The group and its new picture; both fields are required by Z-API's table. Client
+         *     rule, not Z-API's: no other field (`additionalProperties: false`), so the request
+         *     sample's `groupID` is refused (see the operation).
+         * @example {
+         *       "groupId": "120363019502650977-group",
+         *       "groupPhoto": "https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg"
+         *     }
+         */
+        UpdateGroupPhotoRequest: {
+            groupId: components["schemas"]["GroupId"];
+            /**
+             * @description The picture: its URL or its Base64 text ("Url ou Base64 da imagem"). Z-API
+             *     gives no size or format limit. Client rule, not Z-API's: not empty
+             *     (`minLength`).
+             * @example https://www.z-api.io/wp-content/themes/z-api/dist/images/logo.svg
+             */
+            groupPhoto: string;
+        };
+        /**
+         * UpdateGroupSettingsRequest
+         * @description The group (named `phone` on this page) and its four settings, all required by
+         *     Z-API's tables (the request sample sends `groupId` and one setting: see the
+         *     operation). Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "phone": "120363019502650977-group",
+         *       "adminOnlyMessage": true,
+         *       "adminOnlySettings": true,
+         *       "requireAdminApproval": false,
+         *       "adminOnlyAddMember": true
+         *     }
+         */
+        UpdateGroupSettingsRequest: {
+            phone: components["schemas"]["GroupId"];
+            /** @description Only admins can send messages in the group. */
+            adminOnlyMessage: boolean;
+            /** @description Only admins can edit the group. */
+            adminOnlySettings: boolean;
+            /**
+             * @description Joining the group needs an admin's approval (see `approveParticipant` and
+             *     `rejectParticipant`).
+             */
+            requireAdminApproval: boolean;
+            /** @description Only admins can add people to the group. */
+            adminOnlyAddMember: boolean;
+        };
+        /**
+         * LeaveGroupRequest
+         * @description The group to leave; Z-API's table requires it. Client rule, not Z-API's: no other
+         *     field (`additionalProperties: false`).
+         * @example {
+         *       "groupId": "120363019502650977-group"
+         *     }
+         */
+        LeaveGroupRequest: {
+            groupId: components["schemas"]["GroupId"];
+        };
+        /**
+         * Format: uri
+         * @description A group's invitation link, sent in the query. Z-API types it as a string; its
+         *     examples are `https://chat.whatsapp.com/...` links. Client rules, not Z-API's: not
+         *     empty (`minLength`) and an absolute URI (`format`).
+         * @example https://chat.whatsapp.com/bh8XyNrIUj84YZoy5xcaa112
+         */
+        InvitationUrl: string;
+        /**
+         * AcceptGroupInviteResult
+         * @description `success` is the table's only field, the whole documented answer, so it is
+         *     required.
+         */
+        AcceptGroupInviteResult: {
+            /** @description `true` if it worked, `false` if it failed. */
+            success: boolean;
+        };
+        /**
+         * GroupInvitationMetadata
+         * @description The group an invitation link leads to. No field is required: the tables do not
+         *     say which are always present, and the two pages' tables differ (see
+         *     `getGroupInvitationMetadata`).
+         */
+        GroupInvitationMetadata: {
+            phone?: components["schemas"]["GroupMetadata"]["phone"];
+            owner?: components["schemas"]["GroupMetadata"]["owner"];
+            subject?: components["schemas"]["GroupMetadata"]["subject"];
+            /** @description The group's description. In the Portuguese table only. */
+            description?: string;
+            creation?: components["schemas"]["GroupMetadata"]["creation"];
+            /**
+             * @description The group's invitation link. In the Portuguese table only, typed "url"; not
+             *     checked beyond being a string.
+             * @example https://chat.whatsapp.com/KNmcL17DqVA0sqkQ5LLA5
+             */
+            invitationLink?: string;
+            /**
+             * @description The number of contacts in the group ("Número de contatos presente no grupo").
+             *     In the Portuguese table only.
+             */
+            contactsCount?: number;
+            /** @description The number of participants. In the Portuguese table only. */
+            participantsCount?: number;
+            /** @description The group's participants. */
+            participants?: components["schemas"]["GroupParticipant"][];
+            /**
+             * @description Listed in the Portuguese participants table as the group's creation date
+             *     ("Data de criação do grupo"); every example has it on the group, a 13-digit
+             *     integer.
+             */
+            subjectTime?: number;
+            /**
+             * @description Listed in the Portuguese participants table as the creator's number; every
+             *     example has it on the group.
+             */
+            subjectOwner?: string;
+        };
+        /**
+         * SendTextRequest
+         * @description A text to a group that mentions participants or groups: the two mention pages'
+         *     forms. Client rule, not Z-API's: exactly one of the two forms (`oneOf`). A body
+         *     with `groupMentioned` is the groups form, whether or not it also has `mentioned`;
+         *     a body with neither list is refused, since this spec does not model the plain
+         *     send-text.
+         */
+        SendTextRequest: components["schemas"]["SendTextMentioningParticipants"] | components["schemas"]["SendTextMentioningGroups"];
+        /**
+         * SendTextMentioningParticipants
+         * @description A text to a group that mentions some of its participants
+         *     (`docs/group/mention-participant.md`); the three fields that are not
+         *     `delayMessage` are required by Z-API's table. Client rule, not Z-API's: no other
+         *     field (`additionalProperties: false`).
+         * @example {
+         *       "phone": "120363019502650977-group",
+         *       "message": "Welcome to *Z-API group* @5544999999999",
+         *       "mentioned": [
+         *         "5544999999999"
+         *       ]
+         *     }
+         */
+        SendTextMentioningParticipants: {
+            phone: components["schemas"]["GroupId"];
+            message: components["schemas"]["SendTextMessage"];
+            mentioned: components["schemas"]["Participants"];
+            delayMessage?: components["schemas"]["SendTextDelayMessage"];
+        };
+        /**
+         * SendTextMentioningGroups
+         * @description A text to a group of a community that mentions other groups of the same community
+         *     (`docs/group/mention-group.md`), and, per the page's tip, participants too
+         *     (`mentioned`, optional). `phone`, `message` and `groupMentioned` are required by
+         *     Z-API's table. Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "phone": "120363019502650977-group",
+         *       "message": "Welcome to *Z-API group* @1203634230225498-group",
+         *       "groupMentioned": [
+         *         {
+         *           "phone": "1203634230225498-group",
+         *           "subject": "Z-API subgroup"
+         *         }
+         *       ]
+         *     }
+         */
+        SendTextMentioningGroups: {
+            phone: components["schemas"]["GroupId"];
+            message: components["schemas"]["SendTextMessage"];
+            /**
+             * @description The groups to mention ("GroupMentioned[]"), each of the same community as the
+             *     group the text goes to. Client rules, not Z-API's: at least one group
+             *     (`minItems`) and no group twice (`uniqueItems`).
+             */
+            groupMentioned: components["schemas"]["SendTextMentionedGroup"][];
+            mentioned?: components["schemas"]["Participants"];
+            delayMessage?: components["schemas"]["SendTextDelayMessage"];
+        };
+        /**
+         * SendTextMentionedGroup
+         * @description One group to mention: its id and its name, both in Z-API's `GroupMentioned` table
+         *     (read as required: see `sendText`). Client rule, not Z-API's: no other field
+         *     (`additionalProperties: false`).
+         * @example {
+         *       "phone": "1203634230225498-group",
+         *       "subject": "Z-API subgroup"
+         *     }
+         */
+        SendTextMentionedGroup: {
+            phone: components["schemas"]["GroupId"];
+            subject: components["schemas"]["GroupName"];
+        };
+        /**
+         * @description The text to send. To mention someone, it contains `@` and their number (or, for a
+         *     group, `@` and the group's id); the "mark everyone" form mentions the listed
+         *     participants without it. Not checked. Client rule, not Z-API's: not empty
+         *     (`minLength`).
+         * @example Welcome to *Z-API group* @5544999999999
+         */
+        SendTextMessage: string;
+        /**
+         * @description How many seconds Z-API waits before sending the next message: 1 to 15, Z-API's
+         *     range (`minimum`, `maximum`); 1 to 3 seconds when left out.
+         * @example 5
+         */
+        SendTextDelayMessage: number;
+        /**
+         * SendTextResult
+         * @description The message's ids. The table lists three fields without saying which are always
+         *     present, and none is the whole answer, so none is required.
+         */
+        SendTextResult: {
+            /**
+             * @description The message's id at Z-API.
+             * @example 3999984263738042930CD6ECDE9VDWSA
+             */
+            zaapId?: string;
+            /**
+             * @description The message's id on WhatsApp.
+             * @example D241XXXX732339502B68
+             */
+            messageId?: string;
+            /** @description The same value as `messageId`, added for Zapier. */
+            id?: string;
+        };
         /**
          * Webhook URL request
          * @description The URL to set. Client rule, not Z-API's: no other field
@@ -1110,6 +2662,9 @@ export interface components {
             momment?: components["schemas"]["ReceivedMomment"];
             notification?: components["schemas"]["ReceivedNotification"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
         } & {
             [key: string]: unknown;
         }) & (components["schemas"]["MembershipApprovalRequestDelivery"] | components["schemas"]["RevokedMembershipRequestsDelivery"] | components["schemas"]["GroupParticipantAddDelivery"] | components["schemas"]["GroupParticipantRemoveDelivery"] | components["schemas"]["GroupParticipantLeaveDelivery"] | components["schemas"]["GroupMemberLinkPropertyUpdateDelivery"] | components["schemas"]["OtherDelivery"]);
@@ -1134,6 +2689,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["NotificationPhones"];
             /**
              * @description How the request came, per the table: through an invitation link
@@ -1165,6 +2723,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["NotificationPhones"];
         } & {
             [key: string]: unknown;
@@ -1191,6 +2752,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
         } & {
             [key: string]: unknown;
@@ -1217,6 +2781,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
         } & {
             [key: string]: unknown;
@@ -1243,6 +2810,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
         } & {
             [key: string]: unknown;
@@ -1268,6 +2838,9 @@ export interface components {
             chatName?: components["schemas"]["ReceivedChatName"];
             senderName?: components["schemas"]["ReceivedSenderName"];
             momment?: components["schemas"]["ReceivedMomment"];
+            chatLid?: components["schemas"]["ReceivedChatLid"];
+            senderLid?: components["schemas"]["ReceivedSenderLid"];
+            participantLid?: components["schemas"]["ReceivedParticipantLid"];
             notificationParameters?: components["schemas"]["ReceivedNotificationParameters"];
             /**
              * @description Who may share the invitation link: `ADMIN_LINK` (admins only) or
@@ -1282,10 +2855,11 @@ export interface components {
         };
         /**
          * Notification phones
-         * @description The phones a membership notification concerns, as strings (the examples show
-         *     digits only, like `5544999999999`).
-         *     Z-API's rule for phones it sends is not documented, so the items are not checked
-         *     beyond being strings.
+         * @description The people a membership notification concerns, as strings: phones in the docs'
+         *     examples (`5544999999999`), and Linked IDs (`221783940681929@lid`) in deliveries
+         *     recorded by public projects (observed). Pass either to `approveParticipant` or
+         *     `rejectParticipant` as it is. Z-API's rule for what it sends is not documented, so
+         *     the items are not checked beyond being strings.
          */
         NotificationPhones: string[];
         /** @description Whether the chat is a group. */
@@ -1303,9 +2877,28 @@ export interface components {
         ReceivedConnectedPhone: string;
         /**
          * @description The group member concerned. A string in the table; null in some examples
-         *     (messages outside groups).
+         *     (messages outside groups). It has been seen holding the digits of a Linked ID
+         *     rather than a phone (observed): prefer `participantLid` to identify the person.
          */
         ReceivedParticipantPhone: string | null;
+        /**
+         * @description The chat's Linked ID (`NNN@lid`), "the most stable identifier" (docs/tips/lid.md);
+         *     null in some of the on-message-received page's examples.
+         * @example 81896604192873@lid
+         */
+        ReceivedChatLid: string | null;
+        /**
+         * @description The sender's Linked ID ("ID do contato no whatsapp", the on-message-received page's
+         *     table, typed string). Null is allowed as for `chatLid`, which the examples show null.
+         * @example 81896604192873@lid
+         */
+        ReceivedSenderLid: string | null;
+        /**
+         * @description The Linked ID of the group member who sent the message (the on-message-received
+         *     page's table, typed string); null in its examples outside groups.
+         * @example 99999999999999@lid
+         */
+        ReceivedParticipantLid: string | null;
         /** @description The message's id in the chat. */
         ReceivedMessageId: string;
         /**
@@ -1336,8 +2929,8 @@ export interface components {
          */
         ReceivedNotification: string;
         /**
-         * @description The notification's parameters. For the membership notifications, the phones
-         *     concerned (see `NotificationPhones`); other notifications carry other values:
+         * @description The notification's parameters. For the membership notifications, the people
+         *     concerned, by phone or Linked ID (see `NotificationPhones`); other notifications carry other values:
          *     strings such as a currency or a role, or objects (`CHAT_LABEL_ASSOCIATION`), so
          *     the items are not constrained here.
          */
@@ -1360,7 +2953,8 @@ export interface components {
         };
         /**
          * Value result
-         * @description The answer of remove, approve and reject participant, per their tables.
+         * @description `{value}`, the answer of most operations that change something, per their tables:
+         *     `true` if it worked, `false` if it failed.
          */
         ValueResult: {
             /** @description `true` if it worked, `false` if it failed. */
@@ -1368,12 +2962,31 @@ export interface components {
         };
         /**
          * Error body
-         * @description The one error body the documentation shows. Other errors are not documented, so
-         *     no field is required and others may appear.
+         * @description What an error looks like, whatever its status. The documentation shows one error
+         *     body, `{"error": "null not allowed"}`. The service has also been seen sending
+         *     `{"error": "NOT_FOUND", "message": "Unable to find matching target resource method"}`
+         *     with HTTP 200 (observed; see `x-zapi-known-errors`), and other texts with 400 and
+         *     403. So an error body is an object with a string `error`, or with `error` and
+         *     `message`; other fields may appear. The client reads any 2xx answer of this shape
+         *     that holds none of the operation's result fields as an error (`x-zapi-error-body`).
          */
         ErrorBody: {
-            /** @example null not allowed */
+            /**
+             * @description Z-API's error text, or a code such as `NOT_FOUND` when a `message` follows.
+             * @example null not allowed
+             */
+            error: unknown;
+            /**
+             * @description A longer text, when the service gives one (observed). Client rule, not Z-API's:
+             *     an empty `message` does not make an error body of an `error` that is not a string
+             *     (`minLength`, on the second form).
+             * @example Unable to find matching target resource method
+             */
+            message?: unknown;
+        } | {
             error?: string;
+        } | {
+            message: string;
         };
     };
     responses: {
@@ -1677,6 +3290,49 @@ export interface operations {
             default: components["responses"]["OtherError"];
         };
     };
+    createCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommunityRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The community was created: its `id` (the `communityId` of the other community
+             *     operations) and its linked groups, at first only the announcement group. The
+             *     table says neither field is always present, so neither is required.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCommunityResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
     getCommunityMetadata: {
         parameters: {
             query?: never;
@@ -1707,6 +3363,257 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommunityMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    deactivateCommunity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+                /** @description The community id, from `listCommunities`. */
+                communityId: components["parameters"]["CommunityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The call was processed. Not documented: the page's 200 section is empty, so
+             *     what the body holds, and how a failure shows, is unknown.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeactivateCommunityResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    linkGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table). The warning says a group already in another
+             *     community is reported in the answer; how is not documented.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    unlinkGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityGroupsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunitySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunitySettingsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it
+             *     failed (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunitySuccessResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunityDescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunityDescriptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateCommunityPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommunityPhotoRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
@@ -1918,6 +3825,473 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationLinkResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    createGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The group was created: its id (`phone`) and its invitation link. The pages do
+             *     not say what the answer holds when some phones were invited rather than added,
+             *     nor what it is when the group could not be created.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateGroupResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    addAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAdminRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (both pages' tables). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    removeAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemoveAdminRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (both pages' tables). Nothing is said about which phones it failed for.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupNameRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupDescription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupDescriptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupPhotoRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    updateGroupSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupSettingsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    leaveGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveGroupRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The call was processed. `value` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValueResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    acceptGroupInvite: {
+        parameters: {
+            query: {
+                /**
+                 * @description The group's invitation link, as received ("Url recebida de convite do grupo").
+                 *     Required, per both tables. Client rules, not Z-API's: not empty (`minLength`)
+                 *     and an absolute URI (`format`).
+                 */
+                url: components["schemas"]["InvitationUrl"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The call was processed. `success` is `true` if it worked and `false` if it failed
+             *     (the page's table).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptGroupInviteResult"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    getGroupInvitationMetadata: {
+        parameters: {
+            query: {
+                /**
+                 * @description The group's invitation link. The pages name it only in their URL line
+                 *     (`?url=`); see the operation. Client rules, not Z-API's: not empty
+                 *     (`minLength`) and an absolute URI (`format`).
+                 */
+                url: components["schemas"]["InvitationUrl"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata of the group the link leads to. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupInvitationMetadata"];
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    sendText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the Z-API instance (one connected WhatsApp number). Client rule, not
+                 *     Z-API's: not empty (`minLength`).
+                 */
+                instanceId: components["parameters"]["InstanceId"];
+                /**
+                 * @description The instance token. **It is a secret**: it sits in the URL, and anyone who holds
+                 *     the URL can act as that WhatsApp number. Keep it out of logs, error reports and
+                 *     shared links. Client rule, not Z-API's: not empty (`minLength`).
+                 */
+                token: components["parameters"]["InstanceToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendTextRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The message was accepted for sending: its id at Z-API (`zaapId`) and on
+             *     WhatsApp (`messageId`, repeated as `id` for Zapier). The pages do not say which
+             *     fields are always present.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendTextResult"];
                 };
             };
             405: components["responses"]["MethodNotAllowed"];

@@ -16,7 +16,7 @@ import { createZApiClient } from "zapi-client";
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 40);
 const WARMUP_ROUNDS = 4;
 const PATH = "/instances/{instanceId}/token/{token}/add-participant";
-const body = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+const body = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544988888888"] };
 const answer = '{"value":true}';
 const GROUP_ID = "120363019502650977-group";
 // A group-metadata answer of the size Z-API's example has.

@@ -4,12 +4,14 @@
 //   - dist/index.js, the client (`zapi-client`), and dist/webhooks.js, the receiver
 //     (`zapi-client/webhooks`): one esbuild run with code splitting, so what both use (the
 //     errors, the checks) is one shared module under dist/chunks/, loaded once, and an
-//     `instanceof ZApiError` holds across both entry points. A module the code imports
-//     with `import()` becomes a chunk of its own, loaded only when called for.
-//     openapi-fetch stays inside (see OPENAPI_FETCH below); libphonenumber-js stays a
-//     dependency, imported, never copied in.
-//   - dist/cli.js, the command, which imports the client as ./index.js: importing the
-//     client never loads what only the command needs.
+//     `instanceof ZApiError` holds across both entry points. openapi-fetch stays inside
+//     (see OPENAPI_FETCH below).
+//   - dist/phones.js, the phone module (libphonenumber-js and its metadata, imported,
+//     never copied in): an entry point of the same run, which the client loads with
+//     import() at its first call that names a phone, and the command imports: one copy,
+//     and none in a cold import of the client.
+//   - dist/cli.js, the command, which imports the client as ./index.js and the phone
+//     module as ./phones.js: importing the client never loads what only the command needs.
 //   - dist/types/, tsc's declarations.
 // Not minified: an uncaught error prints the source line of its throw first, and a
 // minified file is one line of tens of kB; stack frames then read `at ot`. Identifiers are
@@ -42,7 +44,7 @@ const readable = {
 };
 await esbuild.build({
   ...readable,
-  entryPoints: { index: `${root}src/index.ts`, webhooks: `${root}src/webhooks/index.ts` },
+  entryPoints: { index: `${root}src/index.ts`, webhooks: `${root}src/webhooks/index.ts`, phones: `${root}src/phones.ts` },
   outdir: `${root}dist`,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
@@ -52,12 +54,15 @@ await esbuild.build({
 // openapi-fetch is MIT-licensed: a copy of it ships with its notice.
 if (OPENAPI_FETCH === "bundled") copyFileSync(`${root}node_modules/openapi-fetch/LICENSE`, `${root}dist/openapi-fetch.LICENSE`);
 
-/** @type {esbuild.Plugin} The command imports the client as "../index.js": the built ./index.js, not a second copy. */
+/**
+ * @type {esbuild.Plugin} The command imports the client as "../index.js" and the phone
+ * module as "../phones.js": the built ./index.js and ./phones.js, not second copies.
+ */
 const clientFromDist = {
   name: "client-from-dist",
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
-      args.importer.startsWith(`${root}src/cli/`) ? { path: "./index.js", external: true } : undefined,
+    build.onResolve({ filter: /^\.\.\/(index|phones)\.js$/ }, (args) =>
+      args.importer.startsWith(`${root}src/cli/`) ? { path: args.path.replace("../", "./"), external: true } : undefined,
     );
   },
 };
@@ -77,7 +82,7 @@ execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, "-p", 
 rmSync(`${root}dist/types/src/cli`, { recursive: true, force: true });
 // esbuild names the inputs relative to dist/; the maps are read from dist/ and dist/chunks/,
 // and their sourcesContent makes them complete. Nothing to rewrite: check it stays so.
-for (const map of ["index.js.map", "webhooks.js.map", "cli.js.map"]) {
+for (const map of ["index.js.map", "webhooks.js.map", "phones.js.map", "cli.js.map"]) {
   const { sources, sourcesContent } = JSON.parse(readFileSync(`${root}dist/${map}`, "utf8"));
   if (!Array.isArray(sourcesContent) || sourcesContent.length !== sources.length) throw new Error(`dist/${map} lacks its sourcesContent`);
 }

@@ -6,7 +6,9 @@ import { createZApiClient, DEFAULT_BASE_URL, ZApiError } from "zapi-client";
 import { startPrism } from "./prism.mjs";
 
 const { values } = parseArgs({ options: { live: { type: "boolean", default: false } } });
-const seedBody = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+// The documentation's example, but its second phone, 5544888888888, cannot exist (a
+// Brazilian mobile starts with 9) and the client refuses it: written 5544988888888 here.
+const seedBody = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544988888888"] };
 
 /** Prints each request as sent, secrets replaced. */
 function printingFetch(/** @type {string[]} */ secrets) {
@@ -39,7 +41,7 @@ async function main() {
 
   const prism = await startPrism({ onWait: (message) => console.log(message) });
   try {
-    console.log(`Prism is ready. Calling addParticipant with the documentation's example.`);
+    console.log(`Prism is ready. Calling addParticipant with the documentation's example (its second phone corrected).`);
     const token = "demo-token-not-a-secret";
     // Only the mock's address and demo credentials; the ZAPI_* variables are not read here.
     const client = createZApiClient({ instanceId: "demo-instance", token, baseUrl: prism.url, fetch: printingFetch([token]) });

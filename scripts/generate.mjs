@@ -4,6 +4,7 @@
 //   generated/operations.ts  for every operation: method, path, inputs, retry safety and the
 //                            run-time schemas of its flat input and of its 200 answer
 //   generated/webhooks.ts    the run-time schema of the webhook deliveries the spec describes
+//   generated/errors.ts      the error body's schema and the table of known error texts
 //   generated/version.ts     the package's version, for the User-Agent header
 //
 //   node scripts/generate.mjs            write generated/
@@ -14,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs, promisify } from "node:util";
+import { isDeepStrictEqual, parseArgs, promisify } from "node:util";
 
 const API_NAME = "zapi";
 /** Every operation's path starts here; the client fills both parameters from its credentials. */
@@ -27,7 +28,7 @@ const bin = (/** @type {string} */ name) => join(toolRoot, "node_modules", ".bin
 // The run-time validator (src/core/validate.ts) implements exactly these keywords. Anything
 // else in a checked schema would be silently ignored at run time, so it stops generation.
 const CHECKED_KEYWORDS = new Set([
-  "type", "properties", "required", "additionalProperties", "oneOf", "not", "items", "enum", "const",
+  "type", "properties", "required", "additionalProperties", "oneOf", "anyOf", "not", "items", "enum", "const",
   "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
 ]);
 const DROPPED_ANNOTATIONS = new Set(["description", "deprecated", "readOnly", "writeOnly", "example"]);
@@ -67,7 +68,7 @@ async function generate(projectDir) {
     try {
       await run(bin("redocly"), ["bundle", API_NAME, "--dereferenced", "--ext", "json", "-o", bundlePath], projectDir);
       const spec = JSON.parse(readFileSync(bundlePath, "utf8"));
-      modules = [operationsModule(spec), webhooksModule(spec)];
+      modules = [operationsModule(spec), webhooksModule(spec), errorsModule(spec)];
     } catch (error) {
       types.abort();
       throw error;
@@ -76,6 +77,7 @@ async function generate(projectDir) {
     const { version } = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8"));
     writeFileSync(join(projectDir, "generated", "operations.ts"), modules[0] ?? "");
     writeFileSync(join(projectDir, "generated", "webhooks.ts"), modules[1] ?? "");
+    writeFileSync(join(projectDir, "generated", "errors.ts"), modules[2] ?? "");
     writeFileSync(join(projectDir, "generated", "version.ts"), `${HEADER}\n/** This package's version, as package.json gives it. */\nexport const VERSION = ${JSON.stringify(version)};\n`);
   } finally {
     rmSync(join(bundlePath, ".."), { recursive: true, force: true });
@@ -113,7 +115,7 @@ function operationsModule(spec) {
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
     if (!path.startsWith(`${CREDENTIALS_PREFIX}/`)) throw new Error(`${path}: every path must start with ${CREDENTIALS_PREFIX}/`);
     for (const method of METHODS) {
-      if (item[method]) descriptors.push(describeOperation(path, method, item, item[method]));
+      if (item[method]) descriptors.push(describeOperation(path, method, item, item[method], spec));
     }
   }
   const names = descriptors.map((d) => d.name);
@@ -121,19 +123,51 @@ function operationsModule(spec) {
   if (duplicate) throw new Error(`operationId ${duplicate} is used twice`);
   const lines = [
     HEADER,
-    'import type { OperationDescriptor } from "../src/core/descriptor.js";',
+    'import { lazyDescriptors } from "../src/core/descriptor.js";',
     'import type { OperationTypes as Types } from "../src/types.js";',
-    'import type { operations as Specified } from "./zapi.js";',
+    'import type { components, operations as Specified } from "./zapi.js";',
     "",
-    "/** What the engine needs for each operation of the spec. */",
-    "export const operations: { readonly [Name in keyof Operations]: OperationDescriptor } = {",
+    "/**",
+    " * What the engine needs for each operation of the spec, as JSON text parsed on first use:",
+    " * a cold import of the client pays for none of it, a client for the operations it calls.",
+    " */",
+    "export const operations = lazyDescriptors({",
   ];
-  for (const { name, descriptor } of descriptors) lines.push(`  ${name}: ${jsonLiteral(descriptor)},`);
-  lines.push("};", "");
+  for (const { name, descriptor } of descriptors) lines.push(`  ${name}: ${jsonString(descriptor)},`);
+  lines.push("});", "");
   lines.push("/** Each operation's flat input and its 200 result, typed from generated/zapi.ts. */");
   lines.push("export interface Operations {");
-  for (const { name, summary } of descriptors) lines.push(`  /** ${summary} */`, `  ${name}: Types<Specified[${JSON.stringify(name)}]>;`);
+  // An operation that changes state may answer a 2xx with no body: its result says so. An
+  // operation whose body has forms takes their named types as its input.
+  for (const { name, summary, descriptor, forms } of descriptors) {
+    const args = [`Specified[${JSON.stringify(name)}]`, descriptor.retrySafe ? "false" : "true", forms.length > 0 ? forms.join(" | ") : "never", descriptor.list ? "true" : "false"];
+    lines.push(`  /** ${summary} */`, `  ${name}: Types<${args.join(", ")}>;`);
+  }
   lines.push("}", "");
+  const formNames = descriptors.flatMap((d) => d.forms);
+  const duplicateForm = formNames.find((form, i) => formNames.indexOf(form) !== i);
+  if (duplicateForm) throw new Error(`two forms are named ${duplicateForm}: each either/or form needs a name of its own`);
+  // Each form an interface of its own members, so that a type error names the form, not
+  // the mapped types it would otherwise come from.
+  for (const { name, forms, descriptor } of descriptors) {
+    if (forms.length === 0) continue;
+    const formSchemas = /** @type {any[]} */ (descriptor.input.oneOf);
+    const every = new Set(formSchemas.flatMap((form) => Object.keys(form.properties)));
+    forms.forEach((form, i) => {
+      const { properties, required = [] } = formSchemas[i];
+      lines.push(`/** One form of ${name}'s input (the spec's ${form}); its other forms' fields are never given with it. */`, `export interface ${form} {`);
+      for (const field of Object.keys(properties)) {
+        const place = descriptor.pathParams.includes(field) ? "path" : descriptor.queryParams.includes(field) ? "query" : undefined;
+        const type = place
+          ? `NonNullable<Specified[${JSON.stringify(name)}]["parameters"][${JSON.stringify(place)}]>[${JSON.stringify(field)}]`
+          : `components["schemas"][${JSON.stringify(form)}][${JSON.stringify(field)}]`;
+        lines.push(`  ${field}${required.includes(field) ? "" : "?"}: Exclude<${type}, undefined>;`);
+      }
+      for (const field of every) if (!Object.hasOwn(properties, field)) lines.push(`  ${field}?: never;`);
+      lines.push("}");
+    });
+  }
+  lines.push("");
   for (const { name } of descriptors) {
     const type = name[0]?.toUpperCase() + name.slice(1);
     lines.push(`export type ${type}Input = Operations[${JSON.stringify(name)}]["input"];`);
@@ -143,9 +177,9 @@ function operationsModule(spec) {
 }
 
 /**
- * @param {string} path @param {string} method @param {any} item @param {any} operation
+ * @param {string} path @param {string} method @param {any} item @param {any} operation @param {any} spec
  */
-function describeOperation(path, method, item, operation) {
+function describeOperation(path, method, item, operation, spec) {
   const name = operation.operationId;
   const where = `${method.toUpperCase()} ${path}`;
   if (!name || !/^[a-z][A-Za-z0-9]*$/.test(name)) throw new Error(`${where}: needs an operationId in camelCase`);
@@ -172,6 +206,17 @@ function describeOperation(path, method, item, operation) {
     if (parameter.required || parameter.in === "path") required.push(parameter.name);
   }
   const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
+  // Either/or bodies: each form is a component schema whose title is its name, which
+  // becomes a TypeScript type of that name and the name validation messages give.
+  /** @type {string[]} */
+  const forms = [];
+  for (const form of bodySchema?.oneOf ?? []) {
+    const title = form.title;
+    if (typeof title !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(title) || !isDeepStrictEqual(spec.components?.schemas?.[title], form)) {
+      throw new Error(`${name}: each oneOf form of the request body must be a component schema whose title is its own name, in PascalCase (found ${JSON.stringify(title)})`);
+    }
+    forms.push(title);
+  }
   let input;
   if (bodySchema) {
     const body = runtimeSchema(bodySchema, `${name} request body`);
@@ -214,6 +259,7 @@ function describeOperation(path, method, item, operation) {
   if (retry !== undefined && retry.safe === (method === "get")) {
     throw new Error(`${name}: x-zapi-retry says safe: ${retry.safe}, which a ${method.toUpperCase()} already is; say it only where it changes the default`);
   }
+  const list = listOf(name, operation["x-zapi-list"], queryParams, ok);
   const descriptor = {
     method: method.toUpperCase(),
     path: path.slice(CREDENTIALS_PREFIX.length),
@@ -221,11 +267,27 @@ function describeOperation(path, method, item, operation) {
     queryParams,
     hasBody: Boolean(bodySchema),
     retrySafe: retry === undefined ? method === "get" : retry.safe,
+    ...(list ? { list } : {}),
     input,
     // The result's own title names it in the error for a 2xx of the wrong shape.
     result: runtimeSchema(ok, `${name} 200 response`, true),
   };
-  return { name, summary: String(operation.summary ?? name).replaceAll("*/", "* /"), descriptor };
+  return { name, summary: String(operation.summary ?? name).replaceAll("*/", "* /"), descriptor, forms };
+}
+
+/**
+ * `x-zapi-list: { page, pageSize, firstPage }`: the operation answers one page of a list,
+ * whose number and size are those query parameters; the engine walks the pages.
+ * @param {string} name @param {any} list @param {string[]} queryParams @param {any} ok
+ */
+function listOf(name, list, queryParams, ok) {
+  if (list === undefined) return undefined;
+  const { page, pageSize, firstPage, ...rest } = list ?? {};
+  if (Object.keys(rest).length > 0 || !queryParams.includes(page) || !queryParams.includes(pageSize) || !Number.isInteger(firstPage)) {
+    throw new Error(`${name}: x-zapi-list must be { page, pageSize, firstPage }, naming two of its query parameters and the first page's number`);
+  }
+  if (ok.type !== "array") throw new Error(`${name}: x-zapi-list needs a 200 answer that is an array (one page of the list)`);
+  return { page, pageSize, firstPage };
 }
 
 /**
@@ -234,8 +296,64 @@ function describeOperation(path, method, item, operation) {
  * @param {unknown} value
  */
 function jsonLiteral(value) {
-  // Single quotes, so the JSON's own double quotes stay readable; JSON has no raw newline.
-  return `/* @__PURE__ */ JSON.parse('${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}')`;
+  // Pure: a bundler may drop data nothing uses (the delivery schema, for a client alone).
+  return `/* @__PURE__ */ JSON.parse(${jsonString(value)})`;
+}
+
+/**
+ * JSON text as a single-quoted string literal, so the JSON's own double quotes stay
+ * readable; JSON has no raw newline.
+ * @param {unknown} value
+ */
+function jsonString(value) {
+  return `'${JSON.stringify(value).replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+}
+
+/**
+ * The error body's schema (`x-zapi-error-body`) and the table of known error texts
+ * (`x-zapi-known-errors`), checked here so the engine can trust them.
+ * @param {any} spec the dereferenced bundle
+ */
+function errorsModule(spec) {
+  const body = spec["x-zapi-error-body"];
+  if (!body) throw new Error("the spec needs x-zapi-error-body: the schema of an error body");
+  const table = spec["x-zapi-known-errors"];
+  if (!Array.isArray(table) || table.length === 0) throw new Error("the spec needs x-zapi-known-errors: the table of error texts seen from the service");
+  const entries = table.map((/** @type {any} */ entry, /** @type {number} */ i) => {
+    const where = `x-zapi-known-errors[${i}]`;
+    for (const field of ["reason", "hint", "source"]) {
+      if (typeof entry[field] !== "string" || entry[field].length === 0) throw new Error(`${where}: needs a ${field}`);
+    }
+    if (!/^[a-z]+(-[a-z]+)*$/.test(entry.reason)) throw new Error(`${where}: reason "${entry.reason}" must be kebab-case`);
+    // "unknown" is what a text no row names gets: only a status range's fallback row may say it.
+    if (entry.reason === "unknown" && !(entry.text === undefined && entry.pattern === undefined && /^[1-5]XX$/.test(entry.status))) {
+      throw new Error(`${where}: only a row matching a status range alone ("4XX") may have reason "unknown"`);
+    }
+    if (!("status" in entry) || !(entry.status === null || Number.isInteger(entry.status) || /^[1-5]XX$/.test(entry.status))) {
+      throw new Error(`${where}: status must be a number, "4XX"-like, or null (not stated)`);
+    }
+    if (entry.text !== undefined && entry.pattern !== undefined) throw new Error(`${where}: give text or pattern, not both`);
+    if (entry.pattern !== undefined) new RegExp(entry.pattern, "iu"); // one the engine cannot compile stops generation here
+    if (entry.text === undefined && entry.pattern === undefined && entry.status === null) throw new Error(`${where}: needs a text, a pattern or a status to match`);
+    // The engine needs what it matches on, the reason and the hint; the source stays in the spec.
+    return Object.fromEntries(["text", "pattern", "status", "reason", "hint"].filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]]));
+  });
+  const reasons = [...new Set(entries.map((e) => e.reason))];
+  return [
+    HEADER,
+    'import type { KnownError } from "../src/core/known-errors.js";',
+    'import type { Schema } from "../src/core/schema.js";',
+    "",
+    "/** An error body, whatever its status (`x-zapi-error-body`). */",
+    `export const errorBodySchema: Schema = ${jsonLiteral(runtimeSchema(body, "x-zapi-error-body", true))};`,
+    "",
+    "/** The error texts seen from the service, with the reason and hint each gets (`x-zapi-known-errors`). */",
+    `export const knownErrors: readonly KnownError[] = ${jsonLiteral(entries)};`,
+    "",
+    "/** Why Z-API refused a call, as a program can branch on it: a reason of `x-zapi-known-errors`, or `unknown`. */",
+    `export type ErrorReason = ${[...new Set([...reasons, "unknown"])].map((r) => JSON.stringify(r)).join(" | ")};`,
+    "",
+  ].join("\n");
 }
 
 /** @param {any} spec the dereferenced bundle */
@@ -275,7 +393,7 @@ function runtimeSchema(schema, where, keepTitle = false) {
     } else if (key.startsWith("x-")) continue;
     else if (key === "properties") {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, runtimeSchema(sub, `${where}/properties/${name}`)]));
-    } else if (key === "oneOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/oneOf/${i}`, true));
+    } else if (key === "oneOf" || key === "anyOf") out[key] = value.map((/** @type {any} */ sub, /** @type {number} */ i) => runtimeSchema(sub, `${where}/${key}/${i}`, true));
     else if ((key === "items" || key === "not" || key === "additionalProperties") && typeof value === "object") {
       out[key] = runtimeSchema(value, `${where}/${key}`);
     } else if (key === "format") {

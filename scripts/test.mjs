@@ -24,7 +24,7 @@ function run(/** @type {string} */ file, /** @type {string[]} */ args, quiet = f
 }
 
 // Side by side (each is mostly start-up time); their output is printed in this order.
-const quick = await Promise.all([run(process.execPath, [`${root}scripts/generate.mjs`, "--check"], true), run(bin("redocly"), ["lint", "zapi"], true)]);
+const quick = await Promise.all([run(process.execPath, [`${root}scripts/generate.mjs`, "--check"], true), run(process.execPath, [`${root}scripts/redocly.mjs`, "lint", "zapi"], true)]);
 for (const { output } of quick) process.stdout.write(output);
 const failed = quick.find(({ code }) => code !== 0);
 if (failed) process.exit(failed.code);

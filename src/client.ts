@@ -3,6 +3,7 @@ import { operations } from "../generated/operations.js";
 import { VERSION } from "../generated/version.js";
 import { createApi } from "./core/api.js";
 import { createOperation, type Connection } from "./core/engine.js";
+import { createLog } from "./core/log.js";
 import { resolveOptions, type ZApiClientOptions } from "./core/options.js";
 import { createRedactor, REDACTED } from "./core/redact.js";
 import type { CredentialedPaths, ZApiMethods } from "./types.js";
@@ -26,9 +27,10 @@ export type ZApiClient = ZApiMethods & {
 };
 
 /**
- * A client for Z-API's membership operations. Options missing here are read from
- * `ZAPI_INSTANCE_ID`, `ZAPI_TOKEN`, `ZAPI_CLIENT_TOKEN` and `ZAPI_BASE_URL`; a missing or
- * malformed option throws a `ZApiError` now, not at the first call.
+ * A client for Z-API's community and group operations. Options missing here are read from
+ * `ZAPI_INSTANCE_ID`, `ZAPI_TOKEN`, `ZAPI_CLIENT_TOKEN`, `ZAPI_BASE_URL`,
+ * `ZAPI_DEFAULT_COUNTRY` and `ZAPI_LOG`; a missing or malformed option throws a `ZApiError`
+ * now, not at the first call.
  */
 export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
   const resolved = resolveOptions(options);
@@ -41,14 +43,17 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
   const connection: Connection = {
     prefix: instance + encodeURIComponent(resolved.token),
     safePrefix: instance + REDACTED,
+    host: new URL(resolved.baseUrl).host,
     headers,
     bodyHeaders: Object.freeze({ ...headers, "Content-Type": "application/json" }),
     options: resolved,
     redact,
+    log: createLog(options ?? {}, globalThis.process?.env ?? {}),
+    logged: new Set(),
     nativeFetch: resolved.fetch === runtimeFetch(),
   };
   const client: Record<string, unknown> = {};
-  for (const [name, descriptor] of Object.entries(operations)) client[name] = createOperation(name, descriptor, connection);
+  for (const name of Object.keys(operations) as (keyof typeof operations)[]) client[name] = createOperation(name, () => operations[name], connection);
   client["api"] = createApi(connection);
   return Object.freeze(client) as ZApiClient;
 }

@@ -6,8 +6,10 @@ export {
   type RetryOptions,
   type ZApiClientOptions,
 } from "./core/options.js";
-export { normalizePhone } from "./core/input.js";
-export type { CallOptions, CredentialedPaths, ZApiMethods } from "./types.js";
+export type { LogLevel, Logger } from "./core/log.js";
+export { droppedFields, type DroppedField } from "./core/result.js";
+export type { CallOptions, CredentialedPaths, EmptyAnswer, PagePromise, ZApiMethods } from "./types.js";
+export type { ErrorReason } from "../generated/errors.js";
 export type { Problem } from "./core/schema.js";
 export type * from "../generated/operations.js";
 export { ZApiError } from "./errors/zapi-error.js";

@@ -1,4 +1,5 @@
 import type { Operations } from "../generated/operations.js";
+import type { RetryOptions } from "./core/options.js";
 import type { paths } from "../generated/zapi.js";
 
 /** Each member of T, with every key that only other members have made impossible. */
@@ -15,28 +16,56 @@ type BodyInput<Op> = Op extends { requestBody?: { content: { "application/json":
 type Distribute<T> = T extends unknown ? Flat<T> : never;
 
 /**
- * One operation's types, from its openapi-typescript form: `input` holds its path and
- * query parameters and its body's fields by name, flat (the body's forms stay exclusive);
- * `result` is its 200 body.
+ * What an operation that changes state resolves to when Z-API answers a 2xx with no body:
+ * the call went through and Z-API acted, but said nothing more (the service has been seen
+ * doing so; the docs show a body). Tell it from a result with `"emptyAnswer" in result`.
  */
-export interface OperationTypes<Op> {
-  input: Distribute<PathInput<Op> & QueryInput<Op> & BodyInput<Op>>;
-  result: Op extends { responses: { 200: { content: { "application/json": infer Result } } } } ? Result : never;
+export interface EmptyAnswer {
+  readonly emptyAnswer: true;
+  /** The 2xx status Z-API answered, such as 204. */
+  readonly status: number;
 }
+
+/**
+ * One operation's types, from its openapi-typescript form: `input` holds its path and
+ * query parameters and its body's fields by name, flat (the body's forms stay exclusive,
+ * and are named `Forms` where the spec names them); `result` is its 200 body, or an
+ * {@link EmptyAnswer} for an operation that changes state; `list` says whether the method
+ * walks pages ({@link PagePromise}).
+ */
+export interface OperationTypes<Op, ChangesState extends boolean = false, Forms = never, List extends boolean = false> {
+  input: [Forms] extends [never] ? Distribute<PathInput<Op> & QueryInput<Op> & BodyInput<Op>> : Forms;
+  result: (Op extends { responses: { 200: { content: { "application/json": infer Result } } } } ? Result : never) | (ChangesState extends true ? EmptyAnswer : never);
+  list: List;
+}
+
+/**
+ * What a list operation's method returns: a promise of the page asked for, which can also
+ * be walked with `for await`, item by item, from that page through the last one (a page
+ * shorter than the page size asked for, or an empty one).
+ */
+export interface PagePromise<Page> extends Promise<Page>, AsyncIterable<Page extends readonly (infer Item)[] ? Item : never> {}
 
 /** Options of one call. */
 export interface CallOptions {
-  /** Aborts the call, including any wait between retries. */
+  /**
+   * Aborts the call, including any wait between retries. A signal whose reason is a
+   * `TimeoutError` (`AbortSignal.timeout(ms)`) ends it with a `ZApiTimeoutError`.
+   */
   signal?: AbortSignal | undefined;
   /** Per-attempt timeout for this call, in ms; overrides the client's. */
   timeoutMs?: number | undefined;
+  /** This call's retry policy, laid over the client's; `false` for one attempt. */
+  retry?: false | RetryOptions | undefined;
 }
+
+type Returned<Name extends keyof Operations> = Operations[Name]["list"] extends true ? PagePromise<Operations[Name]["result"]> : Promise<Operations[Name]["result"]>;
 
 /** One method per operationId of the spec; the input may be left out when every field is optional. */
 export type ZApiMethods = {
   [Name in keyof Operations]: {} extends Operations[Name]["input"]
-    ? (input?: Operations[Name]["input"], options?: CallOptions) => Promise<Operations[Name]["result"]>
-    : (input: Operations[Name]["input"], options?: CallOptions) => Promise<Operations[Name]["result"]>;
+    ? (input?: Operations[Name]["input"], options?: CallOptions) => Returned<Name>
+    : (input: Operations[Name]["input"], options?: CallOptions) => Returned<Name>;
 };
 
 /** The URL prefix that the client fills in from its credentials. */

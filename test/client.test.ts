@@ -3,7 +3,7 @@ import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClientOptions }
 import { VERSION } from "../generated/version.js";
 import { CLIENT_TOKEN, TOKEN } from "./helpers/secrets.js";
 
-const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544988888888"] };
 
 /** A fetch that records what it was given and answers 200 `{ value: true }`. */
 function recordingFetch() {
@@ -41,8 +41,8 @@ describe("createZApiClient: what goes on the wire", () => {
 
   it("percent-encodes the instance id and token into the path", async () => {
     const { calls, fetch } = recordingFetch();
-    await createZApiClient({ instanceId: "a/b c", token: "t?k#n/..", fetch }).addParticipant(seed);
-    expect(calls[0]!.url).toBe("https://api.z-api.io/instances/a%2Fb%20c/token/t%3Fk%23n%2F../add-participant");
+    await createZApiClient({ instanceId: "a%b&c", token: "t?k#n/..", fetch }).addParticipant(seed);
+    expect(calls[0]!.url).toBe("https://api.z-api.io/instances/a%25b%26c/token/t%3Fk%23n%2F../add-participant");
   });
 
   it("uses baseUrl, without its trailing slash", async () => {

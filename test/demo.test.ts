@@ -12,7 +12,7 @@ describe("npm start", () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/Starting the Prism mock of spec\/zapi\.yaml on http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/instances\/demo-instance\/token\/\[redacted\]\/add-participant/);
-    expect(stdout).toContain('{"autoInvite":true,"communityId":"120363019502650977","phones":["5544999999999","5544888888888"]}');
+    expect(stdout).toContain('{"autoInvite":true,"communityId":"120363019502650977","phones":["5544999999999","5544988888888"]}');
     expect(stdout).toContain('{"value":true}');
     expect(stdout).toContain("Prism stopped.");
     expect(stdout).not.toContain("demo-token-not-a-secret");

@@ -7,14 +7,16 @@ import { projectRoot, run } from "./helpers/project.js";
 // What a user gets from `npm install zapi-client`: the packed tarball, installed into a
 // fresh project, type-checked strictly and run against the Prism mock.
 const consumer = `
-import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput } from "zapi-client";
+import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput, type EmptyAnswer } from "zapi-client";
 import { createWebhookHandler, parseWebhook, toNodeListener, type WebhookEvent } from "zapi-client/webhooks";
 
 // Under exactOptionalPropertyTypes, an option read from somewhere may be undefined.
 const fromSecretStore: string | undefined = undefined;
 const client = createZApiClient({ instanceId: "demo-instance", token: "demo-token", clientToken: fromSecretStore });
-const body: AddParticipantInput = { autoInvite: true, communityId: "120363019502650977", phones: ["+55 44 99999-9999", "5544888888888"] };
-const result: { value: boolean } = await client.addParticipant(body);
+const body: AddParticipantInput = { autoInvite: true, communityId: "120363019502650977", phones: ["+55 44 99999-9999", "5544988888888"] };
+const result: { value: boolean } | EmptyAnswer = await client.addParticipant(body);
+// @ts-expect-error an answer may have been empty: narrow first
+void result.value;
 
 // @ts-expect-error both ids are refused by the types
 const both: AddParticipantInput = { autoInvite: true, communityId: "1", groupId: "1-group", phones: ["1"] };

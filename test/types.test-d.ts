@@ -1,5 +1,5 @@
 import { assertType, describe, expectTypeOf, it } from "vitest";
-import { createZApiClient, type AddParticipantInput, type AddParticipantResult } from "../src/index.js";
+import { createZApiClient, type AddParticipantInput, type AddParticipantResult, type EmptyAnswer, type GetGroupMetadataResult, type RetryOptions } from "../src/index.js";
 
 const client = createZApiClient({ instanceId: "i", token: "t" });
 
@@ -24,13 +24,23 @@ describe("addParticipant's types", () => {
     assertType<AddParticipantInput>({ autoInvite: true, communityId: "1", phones: [5544999999999] });
   });
 
-  it("resolves to { value: boolean }", () => {
-    expectTypeOf(client.addParticipant).returns.resolves.toEqualTypeOf<{ value: boolean }>();
-    expectTypeOf<AddParticipantResult>().toEqualTypeOf<{ value: boolean }>();
+  it("resolves to { value: boolean }, or an empty answer: it changes state", () => {
+    expectTypeOf(client.addParticipant).returns.resolves.toEqualTypeOf<{ value: boolean } | EmptyAnswer>();
+    expectTypeOf<AddParticipantResult>().toEqualTypeOf<{ value: boolean } | EmptyAnswer>();
+    const result = {} as AddParticipantResult;
+    // @ts-expect-error the answer may have been empty: narrow first
+    void result.value;
+    if (!("emptyAnswer" in result)) expectTypeOf(result.value).toEqualTypeOf<boolean>();
   });
 
-  it("takes signal and timeoutMs per call, nothing else", () => {
-    expectTypeOf(client.addParticipant).parameter(1).toEqualTypeOf<{ signal?: AbortSignal | undefined; timeoutMs?: number | undefined } | undefined>();
+  it("a read never resolves to an empty answer", () => {
+    expectTypeOf(client.getGroupMetadata).returns.resolves.toEqualTypeOf<GetGroupMetadataResult>();
+    expectTypeOf<Extract<GetGroupMetadataResult, EmptyAnswer>>().toEqualTypeOf<never>();
+    expectTypeOf<Extract<Awaited<ReturnType<typeof client.getGroupInvitationLink>>, EmptyAnswer>>().toEqualTypeOf<never>();
+  });
+
+  it("takes signal, timeoutMs and retry per call, nothing else", () => {
+    expectTypeOf(client.addParticipant).parameter(1).toEqualTypeOf<{ signal?: AbortSignal | undefined; timeoutMs?: number | undefined; retry?: false | RetryOptions | undefined } | undefined>();
     // @ts-expect-error not a call option
     void client.addParticipant({ autoInvite: true, communityId: "1", phones: ["1"] }, { retries: 2 });
   });

@@ -1,17 +1,26 @@
-// `zapi-client add-participants`: read, plan, print the plan, then send what the journal
-// does not show as answered. Returns the exit code: 0 every batch answered true, 1 some
-// did not (failed, unknown, error, not sent), 2 bad usage or input (nothing sent).
+// `zapi-client add-participants` and `zapi-client remove-participants`: read the list, read
+// who is in the target, print the plan, send what the journal does not show as answered
+// (within the daily limit), read the members again, and give each person an outcome.
+// Returns the exit code: 0 the run finished and everyone is where the command was to put
+// them; 1 someone is not, or the run stopped early; 2 bad usage or input, nothing sent.
 import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { VERSION } from "../../generated/version.js";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "../index.js";
-import { COMMAND, parseCommandLine, USAGE, UsageError, type CommandOptions } from "./args.js";
+import { parseCommandLine, TOP_HELP, usage, UsageError, type CommandOptions } from "./args.js";
+import { DailyError, DailyLimit, stateDirectory, type Usage } from "./daily.js";
 import { InputError, readInput, type InputList } from "./input.js";
-import { JournalError, loadJournal, lockJournal, openJournal, type BatchState, type LoadedJournal } from "./journal.js";
+import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type LineWriter, type LoadedJournal, type Outcome, type PhoneState } from "./journal.js";
+import { acquireLock, LockError, type Lock } from "./lock.js";
+import { findMember, MembersError, readMembers, type Members } from "./members.js";
+import { apply, evaluate, resultOf, SUCCESS, summarize, type Reading, type Result, type ResultContext } from "./outcomes.js";
 import { JITTER } from "./pacing.js";
-import { estimateMs, formatCount, formatDuration, makePlan, plural, type Plan } from "./plan.js";
+import { estimateMs, formatCount, formatDuration, makePlan, planPhones, plural, type Plan } from "./plan.js";
 import { createProgress, type Output } from "./progress.js";
-import { allAdded, lineResults, summarize, writeReport } from "./report.js";
-import { sendBatches, shouldSend, type SendResult } from "./send.js";
+import { writeReport } from "./report.js";
+import { sendBatches, type SendResult } from "./send.js";
+import { IntList } from "./table.js";
+import { showCell, visibleLines } from "./terminal.js";
 
 export interface CommandIO {
   readonly stdout: Output;
@@ -21,17 +30,20 @@ export interface CommandIO {
   onInterrupt(handler: () => void): () => void;
   /** The fetch the client uses; the global one by default. */
   readonly fetch?: typeof globalThis.fetch;
+  /** How journal and daily-count lines reach the disk; tests put a full disk here. */
+  readonly writer?: LineWriter;
+  /** The largest input read; tests lower it. */
+  readonly maxInputBytes?: number;
 }
 
-/** How many invalid or duplicate lines the plan lists; the report has them all. */
-const LISTED = 20;
+type Client = Pick<ZApiClient, "addParticipant" | "removeParticipant" | "getCommunityMetadata" | "getLightGroupMetadata">;
 
 export async function runCommand(argv: readonly string[], io: CommandIO): Promise<number> {
   // Belt and braces: no output line can carry a credential, whatever it quotes.
   const scrub = scrubber([io.env["ZAPI_TOKEN"], io.env["ZAPI_CLIENT_TOKEN"]]);
   const stdout: Output = { write: (text) => io.stdout.write(scrub(text)), isTTY: io.stdout.isTTY === true, columns: io.stdout.columns ?? 80 };
   const say = (text: string) => stdout.write(`${text}\n`);
-  const fail = (text: string) => io.stderr.write(`${scrub(`zapi-client: ${text}`)}\n`);
+  const fail = (text: string) => io.stderr.write(`${visibleLines(scrub(`zapi-client: ${text}`))}\n`);
 
   let options: CommandOptions;
   try {
@@ -40,14 +52,23 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
       say(parsed.help);
       return 0;
     }
+    if ("version" in parsed) {
+      say(`zapi-client ${VERSION}`);
+      return 0;
+    }
     options = parsed.options;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    fail(`${error.message}\n${USAGE}\nRun "zapi-client ${COMMAND} --help" for every option and examples.`);
+    if (argv.length === 0) {
+      io.stderr.write(`${TOP_HELP}\n`);
+      return 2;
+    }
+    const more = error.command ? `Run "zapi-client ${error.command} --help" for every option and examples.` : `Run "zapi-client --help" for the commands.`;
+    fail(`${error.message}\n${usage(error.command)}\n${more}`);
     return 2;
   }
 
-  const journalPath = options.journal ?? `${options.file}.zapi-journal.jsonl`;
+  const journalPath = options.journal ?? `${options.file}.${options.command === "add-participants" ? "zapi-journal" : "zapi-remove-journal"}.jsonl`;
   const clash = pathClash(options.file, journalPath, options.report);
   if (clash) {
     fail(clash);
@@ -55,19 +76,23 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   }
 
   // Credentials are checked before the file is read, so a missing token fails at once.
-  let client: ZApiClient | undefined;
-  if (!options.dryRun) {
+  const instance = io.env["ZAPI_INSTANCE_ID"] || undefined;
+  const haveCredentials = instance !== undefined && !!io.env["ZAPI_TOKEN"];
+  let client: Client | undefined;
+  if (!options.dryRun && !haveCredentials) {
     const missing = ["ZAPI_INSTANCE_ID", "ZAPI_TOKEN"].filter((name) => !io.env[name]);
-    if (missing.length > 0) {
-      fail(`Set ${missing.join(" and ")}: the credentials come from ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN when your account has it). --dry-run needs none.`);
-      return 2;
-    }
+    fail(`Set ${missing.join(" and ")}: the credentials come from ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN when your account has it). --dry-run needs none.`);
+    return 2;
+  }
+  if (haveCredentials) {
     try {
       client = createZApiClient({
-        instanceId: io.env["ZAPI_INSTANCE_ID"] || undefined,
+        instanceId: instance,
         token: io.env["ZAPI_TOKEN"] || undefined,
         clientToken: io.env["ZAPI_CLIENT_TOKEN"] || undefined,
         baseUrl: io.env["ZAPI_BASE_URL"] || undefined,
+        // The command speaks for itself, through its scrubbed output.
+        logLevel: "off",
         ...(io.fetch ? { fetch: io.fetch } : {}),
       });
     } catch (error) {
@@ -78,162 +103,401 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   }
 
   let input: InputList;
+  let plan: Plan;
   try {
-    input = readInput(options.file, options.column);
+    input = readInput(options.file, options.column, io.maxInputBytes);
+    plan = makePlan(input.rows(), options.country);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     fail(error.message);
     return 2;
   }
-  const plan = makePlan(input.records, options);
 
-  let release: (() => void) | undefined;
+  let lock: Lock | undefined;
   try {
     // The lock comes before reading the journal: two runs must not both decide to send.
-    if (!options.dryRun) release = lockJournal(journalPath);
-    const loaded = loadJournal(journalPath, plan);
-    const states = new Map<number, BatchState>(loaded?.states ?? []);
-    for (const line of describePlan(plan, input, options, journalPath, loaded, states)) say(line);
-
-    if (plan.batches.length === 0) {
-      if (options.report) writeReport(options.report, lineResults(plan, states));
-      fail(`Nothing to send: ${options.file} holds no valid phone.`);
-      return 2;
-    }
-    if (options.dryRun) {
-      if (options.report) writeReport(options.report, lineResults(plan, states));
-      say(`Dry run: nothing was sent and no journal was written.${options.report ? ` Report: ${options.report}` : ""}`);
-      return 0;
-    }
-
-    const result = await send(plan, states, loaded, options, journalPath, client!, io, stdout);
-    say("");
-    for (const line of summarize(plan, states)) say(line);
-    if (options.report) {
-      try {
-        writeReport(options.report, lineResults(plan, states));
-        say(`Report: ${options.report}`);
-      } catch (error) {
-        // Everything is in the journal: a rerun sends nothing more and writes the report.
-        fail(`Cannot write the report ${options.report}: ${(error as Error).message}. Run the same command again to write it; nothing will be sent twice.`);
-      }
-    }
-    say(`Journal: ${journalPath}`);
-    if (result.ended === "error") {
-      const notSent = plan.batches.some((batch) => batch.index > result.batch && states.get(batch.index) === undefined);
-      fail(`Stopped at batch ${result.batch}: ${result.message}.${notSent ? " Batches after it were not sent." : ""} Fix the cause, then run the same command again; answered batches are skipped.`);
-    }
-    if (result.ended === "stopped") say("Stopped by Ctrl-C. The journal is on the disk.");
-    if (result.ended !== "done") say(`\nTo resume, run:\n  ${resumeCommand(argv)}`);
-    return allAdded(plan, states) ? 0 : 1;
+    if (!options.dryRun) lock = acquireLock(journalPath, { what: `the journal ${journalPath}` });
+    const run = new Run(options, io, stdout, journalPath, input, plan, client, instance, lock);
+    return await run.go(argv);
   } catch (error) {
-    if (!(error instanceof JournalError)) throw error;
+    if (!(error instanceof JournalError || error instanceof LockError || error instanceof DailyError || error instanceof InputError)) throw error;
     fail(error.message);
     return 2;
   } finally {
-    release?.();
+    lock?.release();
   }
 }
 
-async function send(
-  plan: Plan,
-  states: Map<number, BatchState>,
-  loaded: LoadedJournal | undefined,
-  options: CommandOptions,
-  journalPath: string,
-  client: ZApiClient,
-  io: CommandIO,
-  stdout: Output,
-): Promise<SendResult> {
-  const toSend = plan.batches.filter((batch) => shouldSend(states.get(batch.index), options.resendUnknown));
-  if (toSend.length === 0) {
-    stdout.write("Every batch already has its answer in the journal: nothing to send.\n");
-    return { ended: "done" };
-  }
-  stdout.write(`Sending to ${host(io.env["ZAPI_BASE_URL"])}. Ctrl-C stops after the batch in flight.\n`);
-  const journal = openJournal(journalPath, plan, loaded);
-  const progress = createProgress(stdout, {
-    phones: toSend.reduce((sum, batch) => sum + batch.phones.length, 0),
-    batches: toSend.length,
-    lastBatch: plan.batches.length,
-    pauseMs: options.pauseMs,
-  });
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let interrupts = 0;
-  const undo = io.onInterrupt(() => {
-    interrupts++;
-    if (interrupts === 1) {
-      stop.abort();
-      progress.line("Ctrl-C: stopping after the batch in flight, if any. Ctrl-C again abandons it (its phones would be reported unknown).");
-    } else abort.abort();
-  });
-  try {
-    const result = await sendBatches({
-      plan,
-      states,
-      journal,
-      client,
-      pauseMs: options.pauseMs,
-      resendUnknown: options.resendUnknown,
-      lastActivity: loaded?.lastActivity,
-      stop: stop.signal,
-      abort: abort.signal,
-      progress,
+/** One run, from the journal to the exit code. */
+class Run {
+  private readonly say: (text: string) => void;
+  private readonly fail: (text: string) => void;
+  private readonly states: Map<string, PhoneState>;
+  private loaded: LoadedJournal | undefined;
+  private before: Members | undefined;
+  private beforeError: string | undefined;
+  private readonly skipped = new Set<string>();
+  /** The phones to send, as indexes in the plan's phones (a list of millions stays small). */
+  private readonly toSend = new IntList();
+  private daily: DailyLimit | undefined;
+  private usage: Usage | undefined;
+
+  constructor(
+    private readonly options: CommandOptions,
+    private readonly io: CommandIO,
+    private readonly stdout: Output,
+    private readonly journalPath: string,
+    private readonly input: InputList,
+    private readonly plan: Plan,
+    private readonly client: Client | undefined,
+    private readonly instance: string | undefined,
+    private readonly lock: Lock | undefined,
+  ) {
+    this.say = (text) => stdout.write(`${text}\n`);
+    const scrub = scrubber([io.env["ZAPI_TOKEN"], io.env["ZAPI_CLIENT_TOKEN"]]);
+    this.fail = (text) => io.stderr.write(`${visibleLines(scrub(`zapi-client: ${text}`))}\n`);
+    this.loaded = loadJournal(journalPath, {
+      command: options.command,
+      target: options.target,
+      instance,
+      v1Phones: () => [...planPhones(plan)],
     });
-    return result;
-  } finally {
-    undo();
-    progress.end();
-    journal.close();
+    this.states = this.loaded?.phones ?? new Map();
+  }
+
+  async go(argv: readonly string[]): Promise<number> {
+    const { options, plan } = this;
+    if (this.client) {
+      try {
+        this.before = await readMembers(this.client, options.target);
+      } catch (error) {
+        if (!(error instanceof MembersError)) throw error;
+        this.beforeError = error.message;
+      }
+    }
+    this.choose();
+    if (this.instance !== undefined && !options.check) {
+      this.daily = new DailyLimit(stateDirectory(this.io.env), this.instance, options.command === "add-participants" ? "add" : "remove", options.maxPerDay, this.io.writer ?? diskWriter);
+      this.usage = this.daily.usage();
+    }
+    for (const line of this.describe()) this.say(line);
+
+    if (plan.phones.size === 0) {
+      this.writeReport("not sent: the list holds no valid phone");
+      this.fail(`Nothing to send: ${options.file} holds no valid phone.`);
+      return 2;
+    }
+    if (options.dryRun) {
+      const reading: Reading = { members: this.before, before: undefined, sentNow: new Set() };
+      if (this.before) apply(this.states, evaluate(options.command, this.journalPhones(), this.states, reading));
+      const report = this.writeReport("not sent: dry run");
+      this.say(`Dry run: nothing was sent and no journal was written.${report ? ` Report: ${this.options.report}` : ""}`);
+      return 0;
+    }
+    if (this.beforeError !== undefined) {
+      this.fail(`Cannot read the members of ${options.target.kind} ${options.target.id}: ${this.beforeError}. Nothing was sent: the command reads who is in before it sends anyone. Run it again once this is fixed.`);
+      return 1;
+    }
+    if (options.check) return this.check();
+    return await this.send(argv);
+  }
+
+  // Who is sent: valid phones not already where the command is to put them, and not
+  // answered before with the same --auto-invite choice; unknown ones only when asked.
+  private choose(): void {
+    const { options, before } = this;
+    const adding = options.command === "add-participants";
+    for (let index = 0; index < this.plan.phones.size; index++) {
+      const phone = this.plan.phones.get(index);
+      if (before) {
+        const member = findMember(before, phone) !== undefined;
+        if (adding && member) {
+          this.skipped.add(phone);
+          continue;
+        }
+        // A phone not found may still be a member known only by a Linked ID: sent anyway.
+        if (!adding && !member && before.lidOnly.size === 0) {
+          this.skipped.add(phone);
+          continue;
+        }
+      }
+      if (!options.check && shouldSend(this.states.get(phone), options.command, options.autoInvite, options.resendUnknown)) this.toSend.push(index);
+    }
+  }
+
+  private async check(): Promise<number> {
+    const changes = evaluate(this.options.command, this.journalPhones(), this.states, { members: this.before, before: undefined, sentNow: new Set() });
+    apply(this.states, changes);
+    this.record(changes);
+    this.say(`Checked: ${plural(changes.length, "outcome")} updated in the journal${this.loaded ? "" : " (there is no journal yet: nothing was ever sent from this list)"}. Nothing was sent.`);
+    return this.finish(true, "not sent: --check sends nothing");
+  }
+
+  private async send(argv: readonly string[]): Promise<number> {
+    const { options, io } = this;
+    if (this.toSend.length === 0) {
+      this.say("Nobody to send: everyone is answered in the journal, or already where this command puts them.");
+      const changes = evaluate(options.command, this.journalPhones(), this.states, { members: this.before, before: this.before, sentNow: new Set() });
+      apply(this.states, changes);
+      this.record(changes);
+      return this.finish(true, "not sent");
+    }
+    this.say(`Sending to ${host(io.env["ZAPI_BASE_URL"])}. Ctrl-C stops after the batch in flight.`);
+    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, io.writer);
+    const progress = createProgress(this.stdout, {
+      phones: this.toSend.length,
+      batches: Math.ceil(this.toSend.length / options.batchSize),
+      pauseMs: options.pauseMs,
+    });
+    const stop = new AbortController();
+    const abort = new AbortController();
+    let interrupts = 0;
+    const undo = io.onInterrupt(() => {
+      interrupts++;
+      if (interrupts === 1) {
+        stop.abort();
+        progress.line("Ctrl-C: stopping after the batch in flight, if any. Ctrl-C again abandons it (its people would be reported unknown).");
+      } else abort.abort();
+    });
+    let result: SendResult;
+    let reading: Reading;
+    const sentNow = new Set<string>();
+    try {
+      const lastCalls = [this.loaded?.lastActivity, this.usage?.lastCall].filter((t): t is number => t !== undefined);
+      result = await sendBatches({
+        command: options.command,
+        target: options.target,
+        autoInvite: options.autoInvite,
+        phones: { length: this.toSend.length, at: (i) => this.plan.phones.get(this.toSend.at(i)) },
+        ...(options.command === "remove-participants" && this.before ? { wire: wireOf(this.before) } : {}),
+        batchSize: options.batchSize,
+        states: this.states,
+        journal,
+        daily: this.daily,
+        lock: this.lock,
+        client: this.client!,
+        pauseMs: options.pauseMs,
+        lastActivity: lastCalls.length > 0 ? Math.max(...lastCalls) : undefined,
+        stop: stop.signal,
+        abort: abort.signal,
+        progress,
+      });
+      progress.end();
+      for (let i = 0; i < result.sent; i++) sentNow.add(this.plan.phones.get(this.toSend.at(i)));
+      // Who got in: the members, read again.
+      if (result.sent > 0) {
+        try {
+          reading = { members: await readMembers(this.client!, options.target, abort.signal), before: this.before, sentNow };
+        } catch (error) {
+          if (!(error instanceof MembersError)) throw error;
+          reading = { members: undefined, error: error.message, before: this.before, sentNow };
+        }
+      } else reading = { members: this.before, before: this.before, sentNow };
+      const changes = evaluate(options.command, this.journalPhones(), this.states, reading);
+      apply(this.states, changes);
+      try {
+        journal.outcomes(changes);
+      } catch (error) {
+        if (!(error instanceof JournalError)) throw error;
+        this.fail(`${error.message}. The outcomes above were not recorded: run the command again with --check to record them.`);
+      }
+    } finally {
+      undo();
+      journal.close();
+    }
+
+    this.say("");
+    const finished = result.ended === "done";
+    const pending =
+      result.ended === "limit" ? "not sent: the daily limit was reached" : result.ended === "stopped" ? "not sent: the run was stopped (Ctrl-C)" : result.ended === "done" ? "not sent" : "not sent: the run stopped at the batch that failed";
+    const code = this.finish(finished, pending);
+    this.say(`Journal: ${this.journalPath}`);
+    if (result.ended === "error") {
+      this.fail(`Stopped at a batch: ${result.message}. ${result.answer === "error" ? "Z-API refused it before acting: the next run sends it again." : "Its people are unknown: they may have been reached, so they are not sent again unless --resend-unknown."} Fix the cause, then run the same command again.`);
+    }
+    if (result.ended === "write") {
+      this.fail(`${result.message}. The batch it was for was not sent${result.sent > 0 ? `, nor anything after it (${plural(result.sent, "phone")} had been sent before)` : ", and nothing else was"}. Free some space (or fix the cause), then run the same command again.`);
+      if (result.sent === 0) return 2;
+    }
+    if (result.ended === "limit" && this.daily) {
+      const usage = this.daily.usage();
+      const left = this.toSend.length - result.sent;
+      const at = usage.nextAt(Math.min(options.batchSize, left));
+      this.say(
+        `Daily limit reached: ${formatCount(usage.used)} of ${formatCount(usage.limit)} phones sent on instance ${this.instance} in the last 24 hours (--max-per-day ${formatCount(usage.limit)}). ` +
+          `${plural(left, "phone")} ${left === 1 ? "waits" : "wait"}. You may go on from ${formatTime(at)}.`,
+      );
+    }
+    if (result.ended === "stopped") this.say("Stopped by Ctrl-C. The journal is on the disk.");
+    if (result.ended !== "done") this.say(`\nTo resume, run:\n  ${resumeCommand(argv)}`);
+    return code;
+  }
+
+  // The summary and the report; the exit code.
+  private finish(finished: boolean, pending: string): number {
+    const { options, plan } = this;
+    const context: ResultContext = { command: options.command, skipped: this.skipped, pending };
+    const counts = new Map<Result, number>();
+    let everyoneIn = true;
+    for (const phone of planPhones(plan)) {
+      const [result] = resultOf(phone, this.states.get(phone), context);
+      counts.set(result, (counts.get(result) ?? 0) + 1);
+      if (!SUCCESS[options.command].has(result)) everyoneIn = false;
+    }
+    counts.set("invalid", plan.invalid);
+    counts.set("duplicate", plan.duplicates);
+    this.say("");
+    for (const line of summarize(options.command, counts, plan.rows, plan.phones.size, pending)) this.say(line);
+    if (options.report) {
+      try {
+        this.writeReport(pending);
+        this.say(`Report: ${options.report}`);
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        // Everything is in the journal: a rerun sends nothing more and writes the report.
+        this.fail(`Cannot write the report ${options.report}: ${(error as Error).message}. Run the same command again to write it; nobody will be sent twice.`);
+      }
+    }
+    return finished && everyoneIn ? 0 : 1;
+  }
+
+  private writeReport(pending: string): boolean {
+    const { options, plan } = this;
+    if (!options.report) return false;
+    const context: ResultContext = { command: options.command, skipped: this.skipped, pending };
+    const { changed } = writeReport(options.report, {
+      input: this.input,
+      plan,
+      country: options.country,
+      resultOf: (index) => {
+        const phone = plan.phones.get(index);
+        return resultOf(phone, this.states.get(phone), context);
+      },
+    });
+    if (changed) this.say(`Note: ${options.file} changed while the command ran; the report matched its rows to people by phone.`);
+    return true;
+  }
+
+  // Outcomes into the journal, when there is one; a version 1 journal is written back per
+  // person even when no outcome changed.
+  private record(changes: readonly [string, Outcome, string?][]): void {
+    if (!this.loaded || (changes.length === 0 && !this.loaded.fromV1)) return;
+    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
+    try {
+      journal.outcomes(changes);
+    } finally {
+      journal.close();
+    }
+  }
+
+  /** The plan's phones that the journal knows. */
+  private *journalPhones(): Generator<string> {
+    if (this.states.size === 0) return;
+    for (const phone of planPhones(this.plan)) if (this.states.has(phone)) yield phone;
+  }
+
+  private journalIdentity(): { command: Command; target: CommandOptions["target"]; instance: string } {
+    return { command: this.options.command, target: this.options.target, instance: this.instance! };
+  }
+
+  private describe(): string[] {
+    const { options, plan, input } = this;
+    const { target } = options;
+    const adding = options.command === "add-participants";
+    const invite = options.autoInvite === undefined ? "" : options.autoInvite ? ", with --auto-invite (Z-API privately invites whoever WhatsApp refuses to add)" : ", with --no-auto-invite (no invitations)";
+    const lines = [
+      `Plan: ${options.check ? "check who is in" : adding ? "add to" : "remove from"} ${target.kind} ${target.id}${options.check ? "" : invite}`,
+      `  input        ${options.file}: ${input.shape.description}, ${plural(plan.rows, "line")} with a phone`,
+      `  valid        ${plural(plan.phones.size, "phone")}, one person each (numbers written without a country are read as ${options.country})`,
+      `  invalid      ${plural(plan.invalid, "line")}${plan.invalid ? ", never sent:" : ""}`,
+      ...plan.invalidShown.map((e) => `                 line ${e.line}: ${showCell(e.raw)}: ${e.reason}`),
+      ...more(plan.invalid, plan.invalidShown.length, options.report),
+      ...[...plan.hintCounts].map(([hint, n]) => `                 ${plural(n, "line")}: ${hint}`),
+      `  duplicate    ${plural(plan.duplicates, "line")}${plan.duplicates ? ", dropped:" : ""}`,
+      ...plan.duplicateShown.map((e) => `                 line ${e.line}: ${e.phone}, same phone as line ${e.firstLine}`),
+      ...more(plan.duplicates, plan.duplicateShown.length, options.report),
+      `  members      ${this.describeMembers()}`,
+      `  journal      ${this.describeJournal()}`,
+    ];
+    if (options.check) return lines;
+    const batches = Math.ceil(this.toSend.length / options.batchSize);
+    const pause = options.pauseMs === 0 ? "no pause between calls" : `${options.pauseMs / 1000} s (±${JITTER * 100}%) between calls`;
+    lines.push(
+      `  to send      ${plural(this.toSend.length, "phone")}${batches ? ` in ${plural(batches, "call")} of up to ${options.batchSize}` : ""}`,
+      `  pacing       ${pause}${batches ? `: about ${formatDuration(estimateMs(batches, options.pauseMs))}, taking ~1 s a call` : ""}`,
+      `  daily limit  ${this.describeDaily()}`,
+    );
+    return lines;
+  }
+
+  private describeMembers(): string {
+    const adding = this.options.command === "add-participants";
+    if (!this.client) return "not read: no credentials. With ZAPI_INSTANCE_ID and ZAPI_TOKEN set, a dry run reads who is in already";
+    if (!this.before) return `could not be read: ${this.beforeError ?? "no answer"}`;
+    const { total, lidOnly, groupId } = this.before;
+    const where = this.options.target.kind === "community" ? ` (its announcement group ${groupId})` : "";
+    const lids = lidOnly.size > 0 ? `${plural(lidOnly.size, "member")} shown only by a Linked ID (@lid), which no phone can be matched to` : "";
+    const sending = this.options.check ? "" : ": not sent";
+    let found: string;
+    if (adding) found = `${formatCount(this.skipped.size)} of your phones already in${sending}${lids ? `; ${lids}` : ""}`;
+    else if (lidOnly.size === 0) found = `${formatCount(this.skipped.size)} of your phones not in${sending}`;
+    else {
+      let matched = 0;
+      for (const phone of planPhones(this.plan)) if (findMember(this.before, phone) !== undefined) matched++;
+      found = `${formatCount(matched)} of your phones found; ${lids}, so the other ${formatCount(this.plan.phones.size - matched)} ${this.options.check ? "may be among them" : "are sent too, as they may be among them"}`;
+    }
+    return `${plural(total, "member")}${where}: ${found}`;
+  }
+
+  private describeJournal(): string {
+    if (!this.loaded) return `${this.journalPath} (new)`;
+    let answered = 0;
+    const unknown: string[] = [];
+    let refused = 0;
+    for (const phone of planPhones(this.plan)) {
+      const state = this.states.get(phone);
+      if (!state) continue;
+      if (state.last === "sending" || state.last === "unknown") unknown.push(phone);
+      else if (state.last === "error") refused++;
+      else answered++;
+    }
+    const parts = answered > 0 ? [`${formatCount(answered)} of this list's people answered before: not sent again`] : [];
+    if (unknown.length > 0) parts.push(`${formatCount(unknown.length)} unknown: ${this.options.resendUnknown ? "sent again, as --resend-unknown asks" : "not sent again; --resend-unknown would"}`);
+    if (refused > 0) parts.push(`${formatCount(refused)} refused before Z-API acted: sent again`);
+    const others = this.loaded.phones.size - answered - unknown.length - refused;
+    if (others > 0) parts.push(`${plural(others, "other phone")} from earlier lists, kept`);
+    if (parts.length === 0) parts.push("nobody of this list in it yet");
+    return `${this.journalPath}${this.loaded.fromV1 ? " (version 1: rewritten per person when this run writes to it)" : ""}: ${parts.join(", ")}`;
+  }
+
+  private describeDaily(): string {
+    if (!this.usage) return `${formatCount(this.options.maxPerDay)} phones per instance in any 24 hours; not counted: no ZAPI_INSTANCE_ID`;
+    const { used, limit } = this.usage;
+    const left = Math.max(0, limit - used);
+    const kind = this.options.command === "add-participants" ? "adds" : "removals";
+    const head = `${formatCount(limit)} ${kind} per 24 hours on instance ${this.instance}; ${formatCount(used)} used in the last 24 hours`;
+    const wanted = this.toSend.length;
+    if (wanted <= left) return `${head}; this run would use ${formatCount(wanted)} of the ${formatCount(left)} left`;
+    return `${head}; this run would use all ${formatCount(left)} left and stop, the other ${formatCount(wanted - left)} from ${formatTime(this.usage.nextAt(Math.min(this.options.batchSize, wanted - left)))} at the earliest`;
   }
 }
 
-function describePlan(plan: Plan, input: InputList, options: CommandOptions, journalPath: string, loaded: LoadedJournal | undefined, states: ReadonlyMap<number, BatchState>): string[] {
-  const { target, autoInvite } = plan;
-  const lines = [
-    `Plan: add to ${target.kind} ${target.id}, ${autoInvite ? "with --auto-invite (Z-API privately invites whoever WhatsApp refuses to add)" : "with --no-auto-invite (no invitations)"}`,
-    `  input      ${options.file}: ${input.description}, ${plural(plan.entries.length, "line")} with a phone`,
-    `  valid      ${plural(plan.phones.length, "phone")} (numbers written without a country are read as ${options.country})`,
-    `  invalid    ${plural(plan.invalid.length, "line")}${plan.invalid.length ? ", never sent:" : ""}`,
-    ...plan.invalid.slice(0, LISTED).map((e) => `               line ${e.line}: ${JSON.stringify(e.raw)}: ${e.invalid}`),
-    ...more(plan.invalid.length, options.report),
-    `  duplicate  ${plural(plan.duplicates.length, "line")}${plan.duplicates.length ? ", dropped:" : ""}`,
-    ...plan.duplicates.slice(0, LISTED).map((e) => `               line ${e.line}: ${e.phone}, same phone as line ${e.duplicateOf}`),
-    ...more(plan.duplicates.length, options.report),
-  ];
-  const toSend = plan.batches.filter((batch) => shouldSend(states.get(batch.index), options.resendUnknown)).length;
-  const pause = options.pauseMs === 0 ? "no pause between batches" : `${options.pauseMs / 1000} s (±${JITTER * 100}%) between batches`;
-  const time = toSend === 0 ? "nothing left to send" : `about ${formatDuration(estimateMs(toSend, options.pauseMs))} for ${plural(toSend, "batch")} to send, taking ~1 s a call`;
-  lines.push(
-    `  batches    ${formatCount(plan.batches.length)} of up to ${plural(plan.batchSize, "phone")}`,
-    `  pacing     ${pause}: ${time}`,
-    `  journal    ${journalPath}${loaded ? `: resuming; ${journalState(plan, states, options.resendUnknown)}` : " (new)"}`,
-  );
-  return lines;
+/** Whether this run sends a phone the journal knows as `state`. */
+export function shouldSend(state: PhoneState | undefined, command: Command, autoInvite: boolean | undefined, resendUnknown: boolean): boolean {
+  if (state === undefined) return true;
+  if (state.outcome === (command === "add-participants" ? "added" : "removed")) return false;
+  if (state.answered & answeredBit(autoInvite)) return false;
+  if (state.last === "sending" || state.last === "unknown") return resendUnknown;
+  return true;
 }
 
-function journalState(plan: Plan, states: ReadonlyMap<number, BatchState>, resendUnknown: boolean): string {
-  const count = { added: 0, failed: 0, unknown: [] as number[], error: 0 };
-  for (const [batch, state] of states) {
-    if (state.state === "sending" || state.state === "unknown") count.unknown.push(batch);
-    else count[state.state]++;
-  }
-  const answered = count.added + count.failed;
-  const unknown = count.unknown.length;
-  const parts = [`${plural(answered, "batch")} answered (${formatCount(count.added)} added, ${formatCount(count.failed)} failed)`];
-  if (unknown > 0) {
-    const which = unknown <= 10 ? ` (${count.unknown.sort((a, b) => a - b).join(", ")})` : "";
-    parts.push(`${formatCount(unknown)} unknown${which}: ${resendUnknown ? "sent again, as --resend-unknown asks" : "not sent again; --resend-unknown would"}`);
-  }
-  if (count.error > 0) parts.push(`${formatCount(count.error)} refused with an error, sent again`);
-  const left = plan.batches.length - answered - (resendUnknown ? 0 : unknown);
-  parts.push(`${formatCount(left)} to send`);
-  return parts.join(", ");
+// A removal names the member as the group lists it (with or without the ninth digit).
+function wireOf(members: Members): (phone: string) => string {
+  return (phone) => findMember(members, phone) ?? phone;
 }
 
-function more(total: number, report: string | undefined): string[] {
-  return total > LISTED ? [`               ... and ${formatCount(total - LISTED)} more${report ? `: ${report} lists every line` : "; --report PATH lists every line"}`] : [];
+function more(total: number, shown: number, report: string | undefined): string[] {
+  return total > shown ? [`                 ... and ${formatCount(total - shown)} more${report ? `: ${report} lists every line` : "; --report PATH lists every line"}`] : [];
 }
 
 // The journal and the report are written: neither may be the input, nor each other, and
@@ -245,12 +509,12 @@ function pathClash(file: string, journal: string, report: string | undefined): s
     try {
       accessSync(folder, constants.W_OK);
     } catch {
-      return `--report ${JSON.stringify(report)}: cannot write in ${folder}`;
+      return `--report ${showCell(report)}: cannot write in ${folder}`;
     }
   }
-  if (same(journal, file)) return `--journal ${JSON.stringify(journal)} is the input file itself: it would be overwritten`;
-  if (report !== undefined && same(report, file)) return `--report ${JSON.stringify(report)} is the input file itself: it would be overwritten`;
-  if (report !== undefined && same(report, journal)) return `--report ${JSON.stringify(report)} is the journal: give them different paths`;
+  if (same(journal, file)) return `--journal ${showCell(journal)} is the input file itself: it would be overwritten`;
+  if (report !== undefined && same(report, file)) return `--report ${showCell(report)} is the input file itself: it would be overwritten`;
+  if (report !== undefined && same(report, journal)) return `--report ${showCell(report)} is the journal: give them different paths`;
   return undefined;
 }
 
@@ -262,6 +526,14 @@ function resumeCommand(argv: readonly string[]): string {
 
 function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+// Local time, to the minute, with how long from now: "2026-12-08 14:05 (in 23 h 10 min)".
+function formatTime(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const wait = at - Date.now();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())} local time${wait > 0 ? ` (in ${formatDuration(wait)})` : ""}`;
 }
 
 // Where calls go, without any user:password a URL might carry.

@@ -2,10 +2,30 @@
 // also run in-process; this file only binds it to the real process.
 import { runCommand } from "./command.js";
 
+// A closed stdout or stderr (`zapi-client ... | head`, a terminal that went away) must not
+// kill a run mid-batch: the journal, not the screen, is what makes a run safe. Writes to a
+// closed pipe fail with EPIPE as an 'error' event, which would otherwise end the process.
+let closed = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") closed = true;
+    else throw error;
+  });
+}
+const guarded = (stream: NodeJS.WriteStream) => ({
+  write: (text: string) => (closed || stream.destroyed ? false : stream.write(text)),
+  get isTTY() {
+    return stream.isTTY;
+  },
+  get columns() {
+    return stream.columns;
+  },
+});
+
 try {
   process.exitCode = await runCommand(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: guarded(process.stdout),
+    stderr: guarded(process.stderr),
     env: process.env,
     onInterrupt(handler) {
       process.on("SIGINT", handler);
@@ -13,8 +33,8 @@ try {
     },
   });
 } catch (error) {
-  // A bug or an I/O failure (disk full, journal unwritable): the journal has whatever
-  // reached it, and a batch sent without its answer recorded will show as unknown.
+  // A bug: the journal has whatever reached it, and a batch sent without its answer
+  // recorded will show as unknown.
   let text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   for (const secret of [process.env["ZAPI_TOKEN"], process.env["ZAPI_CLIENT_TOKEN"]]) {
     if (secret) text = text.replaceAll(secret, "[redacted]").replaceAll(encodeURIComponent(secret), "[redacted]");

@@ -1,87 +1,99 @@
-// From the lines read to what will be sent: valid phones, invalid lines, repeats, and
-// batches that a later run re-creates exactly from the same input.
+// From the lines read to the people the run is about: valid phones (each once, in input
+// order), invalid lines and repeats. Kept compact (typed arrays, phones as numbers), so a
+// list of millions of lines plans in a few hundred MiB at most.
 import { createHash } from "node:crypto";
 import type { CountryCode } from "libphonenumber-js/max";
-import type { InputRecord } from "./input.js";
 import { normalizePhone } from "../phones.js";
+import type { InputRow } from "./input.js";
+import { fingerprint, IntList, PhoneSet } from "./table.js";
 
 export type Target = { readonly kind: "community" | "group"; readonly id: string };
 
-/** One input line and what the plan does with it. */
-export interface PlanEntry {
-  readonly line: number;
-  readonly raw: string;
-  /** The E.164 digits, when the phone is valid (duplicates included). */
-  readonly phone?: string;
-  /** Why it is not sent, when it is invalid. */
-  readonly invalid?: string;
-  /** The line of the first occurrence, when this phone repeats an earlier one. */
-  readonly duplicateOf?: number;
-  /** The batch (1-based) that sends it. */
-  readonly batch?: number;
-}
-
-export interface Batch {
-  /** 1-based. */
-  readonly index: number;
-  readonly phones: readonly string[];
-}
+/** How many invalid or duplicate lines the plan keeps to show; the report has them all. */
+export const LISTED = 20;
 
 export interface Plan {
-  readonly target: Target;
-  readonly autoInvite: boolean;
-  readonly batchSize: number;
-  readonly entries: readonly PlanEntry[];
-  readonly batches: readonly Batch[];
-  /** Unique valid phones, in the order they are sent. */
-  readonly phones: readonly string[];
-  readonly invalid: readonly PlanEntry[];
-  readonly duplicates: readonly PlanEntry[];
-  /** sha256 of the target, autoInvite and the phone list: what a journal belongs to. */
-  readonly id: string;
+  /** Data rows read (blank rows aside). */
+  readonly rows: number;
+  /** The most fields a row has. */
+  readonly width: number;
+  /** Row → its line. */
+  readonly lines: IntList;
+  /** Row → its phone's index (≥ 0), or -1 - the index of its reason in `reasons` (invalid). */
+  readonly codes: IntList;
+  /** Row → a fingerprint of its phone cell, to check the second read against the first. */
+  readonly cells: IntList;
+  /** The unique valid phones, in input order. */
+  readonly phones: PhoneSet;
+  /** Phone → the row it first appears on. */
+  readonly firstRow: IntList;
+  /** Why lines are invalid, each text once, with its hint. */
+  readonly reasons: string[];
+  readonly hints: (string | undefined)[];
+  readonly invalid: number;
+  readonly duplicates: number;
+  /** The first invalid and duplicate lines, to show in the plan. */
+  readonly invalidShown: readonly { line: number; raw: string; reason: string }[];
+  readonly duplicateShown: readonly { line: number; phone: string; firstLine: number }[];
+  /** Each hint, with how many lines have it. */
+  readonly hintCounts: ReadonlyMap<string, number>;
 }
 
-export interface PlanSettings {
-  readonly target: Target;
-  readonly autoInvite: boolean;
-  readonly batchSize: number;
-  readonly country: CountryCode;
-}
-
-export function makePlan(records: readonly InputRecord[], settings: PlanSettings): Plan {
-  const { target, autoInvite, batchSize, country } = settings;
-  const firstLine = new Map<string, number>();
-  const entries: PlanEntry[] = [];
-  const phones: string[] = [];
-  const invalid: PlanEntry[] = [];
-  const duplicates: PlanEntry[] = [];
-  for (const { line, raw } of records) {
+export function makePlan(rows: Iterable<InputRow>, country: CountryCode): Plan {
+  const lines = new IntList();
+  const codes = new IntList();
+  const cells = new IntList();
+  const phones = new PhoneSet();
+  const firstRow = new IntList();
+  const reasons: string[] = [];
+  const hints: (string | undefined)[] = [];
+  const reasonIndex = new Map<string, number>();
+  const invalidShown: { line: number; raw: string; reason: string }[] = [];
+  const duplicateShown: { line: number; phone: string; firstLine: number }[] = [];
+  const hintCounts = new Map<string, number>();
+  let invalid = 0;
+  let duplicates = 0;
+  let width = 0;
+  for (const { line, raw, fields } of rows) {
+    const row = lines.length;
+    if (fields.length > width) width = fields.length;
+    lines.push(line);
+    cells.push(fingerprint(raw));
     const result = normalizePhone(raw, country);
     if (!result.ok) {
-      const entry = { line, raw, invalid: result.reason };
-      entries.push(entry);
-      invalid.push(entry);
+      invalid++;
+      const key = `${result.reason}\u0000${result.hint ?? ""}`;
+      let index = reasonIndex.get(key);
+      if (index === undefined && reasonIndex.size < 10_000) {
+        index = reasons.length;
+        reasons.push(result.reason);
+        hints.push(result.hint);
+        reasonIndex.set(key, index);
+      }
+      // Past 10,000 distinct reasons (extensions differ), the report reads the line again.
+      codes.push(index === undefined ? -1 - reasons.length : -1 - index);
+      if (invalidShown.length < LISTED) invalidShown.push({ line, raw, reason: result.reason });
+      if (result.hint) hintCounts.set(result.hint, (hintCounts.get(result.hint) ?? 0) + 1);
       continue;
     }
-    const seen = firstLine.get(result.phone);
-    if (seen !== undefined) {
-      const entry = { line, raw, phone: result.phone, duplicateOf: seen };
-      entries.push(entry);
-      duplicates.push(entry);
-      continue;
+    const { index, added } = phones.add(result.phone);
+    codes.push(index);
+    if (added) firstRow.push(row);
+    else {
+      duplicates++;
+      if (duplicateShown.length < LISTED) duplicateShown.push({ line, phone: result.phone, firstLine: lines.at(firstRow.at(index)) });
     }
-    firstLine.set(result.phone, line);
-    entries.push({ line, raw, phone: result.phone, batch: Math.floor(phones.length / batchSize) + 1 });
-    phones.push(result.phone);
   }
-  const batches: Batch[] = [];
-  for (let start = 0; start < phones.length; start += batchSize) {
-    batches.push({ index: batches.length + 1, phones: phones.slice(start, start + batchSize) });
-  }
-  return { target, autoInvite, batchSize, entries, batches, phones, invalid, duplicates, id: planId(target, autoInvite, phones) };
+  return { rows: lines.length, width, lines, codes, cells, phones, firstRow, reasons, hints, invalid, duplicates, invalidShown, duplicateShown, hintCounts };
 }
 
-export function planId(target: Target, autoInvite: boolean, phones: readonly string[]): string {
+/** The unique valid phones, in input order. */
+export function* planPhones(plan: Plan): Generator<string> {
+  for (let i = 0; i < plan.phones.size; i++) yield plan.phones.get(i);
+}
+
+/** What a journal of version 1 called a list: sha256 of the target, autoInvite and the phone list. */
+export function planIdV1(target: Target, autoInvite: boolean, phones: readonly string[]): string {
   return createHash("sha256").update(JSON.stringify({ target, autoInvite, phones })).digest("hex");
 }
 

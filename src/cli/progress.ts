@@ -1,6 +1,6 @@
 // Progress while sending: a redrawn bar with count, rate and ETA on a terminal; plain
 // lines, one a batch, anywhere else (a log, CI, a pipe).
-import type { Outcome } from "./journal.js";
+import type { Answer } from "./journal.js";
 import { ASSUMED_CALL_MS, formatCount, formatDuration, plural } from "./plan.js";
 
 export interface Output {
@@ -12,8 +12,8 @@ export interface Output {
 export interface Progress {
   /** Prints a line, above the bar on a terminal. */
   line(text: string): void;
-  /** A batch of `phones` phones came back with `outcome`. */
-  batch(index: number, phones: number, outcome: Outcome, detail?: string): void;
+  /** The batch numbered `index`, of `phones` phones, came back with `answer`. */
+  batch(index: number, phones: number, answer: Answer, detail?: string): void;
   /** Clears the bar for good. */
   end(): void;
 }
@@ -22,8 +22,6 @@ export interface ProgressSettings {
   /** Phones and batches this run is to send. */
   readonly phones: number;
   readonly batches: number;
-  /** The last batch's number, for "batch 7/120". */
-  readonly lastBatch: number;
   readonly pauseMs: number;
   readonly now?: () => number;
 }
@@ -49,10 +47,10 @@ export function createProgress(out: Output, settings: ProgressSettings): Progres
   if (!out.isTTY) {
     return {
       line: (text) => out.write(`${text}\n`),
-      batch(index, phones, outcome, detail) {
+      batch(index, phones, answer, detail) {
         phonesDone += phones;
         batchesDone++;
-        out.write(`batch ${index}/${settings.lastBatch}: ${plural(phones, "phone")}, ${outcome}${detail ? ` (${detail})` : ""} · ${counts()}\n`);
+        out.write(`batch ${index}: ${plural(phones, "phone")}, ${ANSWERS[answer]}${detail ? ` (${detail})` : ""} · ${counts()}\n`);
       },
       end() {},
     };
@@ -73,10 +71,10 @@ export function createProgress(out: Output, settings: ProgressSettings): Progres
       out.write(`\r\x1b[2K${text}\n`);
       draw();
     },
-    batch(index, phones, outcome, detail) {
+    batch(index, phones, answer, detail) {
       phonesDone += phones;
       batchesDone++;
-      if (outcome !== "added") out.write(`\r\x1b[2Kbatch ${index}/${settings.lastBatch}: ${plural(phones, "phone")}, ${outcome}${detail ? ` (${detail})` : ""}\n`);
+      if (answer !== "true") out.write(`\r\x1b[2Kbatch ${index}: ${plural(phones, "phone")}, ${ANSWERS[answer]}${detail ? ` (${detail})` : ""}\n`);
       draw();
     },
     end() {
@@ -86,6 +84,14 @@ export function createProgress(out: Output, settings: ProgressSettings): Progres
     },
   };
 }
+
+const ANSWERS: Record<Answer, string> = {
+  true: "answered true",
+  false: "answered false",
+  empty: "answered with no body",
+  error: "refused before Z-API acted",
+  unknown: "no answer",
+};
 
 function formatRate(perMinute: number): string {
   return perMinute >= 100 ? formatCount(Math.round(perMinute)) : perMinute.toFixed(1);

@@ -30,14 +30,14 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
           const outgoing = new Request(request, { redirect: "manual", signal: deadline.signal });
           response = await deadline.race(options.fetch(outgoing));
         } catch (error) {
-          throw deadline.stopped() ?? networkError(error, redact);
+          throw deadline.stopped() ?? networkError(error, redact, connection.host);
         }
         const ok = isOk(response);
         let body;
         try {
           body = await readBody(response, ok ? options.maxResponseBytes : MAX_ERROR_BODY_BYTES, deadline);
         } catch (error) {
-          throw deadline.stopped() ?? networkError(error, redact);
+          throw deadline.stopped() ?? networkError(error, redact, connection.host);
         }
         const status = response.type === "opaqueredirect" ? 0 : response.status;
         if (ok && body.truncated) {

@@ -26,7 +26,7 @@ export class Deadline {
     if (Number.isFinite(timeoutMs)) enqueue(this, timeoutMs);
     if (caller) {
       this.caller = caller;
-      this.onAbort = () => this.end(new ZApiAbortError(caller.reason));
+      this.onAbort = () => this.end(callerStopped(caller.reason));
       if (caller.aborted) this.onAbort();
       else caller.addEventListener("abort", this.onAbort, { once: true });
     }
@@ -87,6 +87,14 @@ export class Deadline {
 }
 
 function ignore(): void {}
+
+/**
+ * The error for a caller's signal that aborted: a timeout when its reason is a
+ * `TimeoutError` (what `AbortSignal.timeout` gives), else an abort.
+ */
+export function callerStopped(reason: unknown): ZApiError {
+  return (reason as { name?: unknown } | null)?.name === "TimeoutError" ? new ZApiTimeoutError(undefined) : new ZApiAbortError(reason);
+}
 
 /** The running deadlines of one length, first to end first (a Set keeps its order), and their timer. */
 interface Queue {

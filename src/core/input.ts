@@ -1,3 +1,4 @@
+import type { ReadPhone } from "./phone-input.js";
 import type { Problem, Schema } from "./schema.js";
 import { escapePointer } from "./validate.js";
 
@@ -26,25 +27,37 @@ export interface Snapshot {
   readonly dedupe: unknown[][];
   /** Per array whose items were rewritten (phones reduced to digits), its items as the caller wrote them. */
   readonly written: ReadonlyMap<string, unknown[]>;
+  /** Where a phone could not be read: each is a problem already, whether kept or only counted. */
+  readonly phoneProblems: ReadonlySet<string>;
 }
 
 /**
  * Copies the caller's input once, so that what is checked is exactly what is sent: every
  * getter runs once, a Proxy is read once, and a cycle, a getter that throws or an object
  * nested too deep becomes a problem instead of an exception. On the way, `phone` strings
- * are reduced to digits, as the schema declares. Indices stay the caller's, so problems
- * name the caller's own positions; repeats are dropped after the check.
+ * are read by `readPhone`, as the schema declares: a phone that cannot be sent is a problem
+ * there, kept as written. Indices stay the caller's, so problems name the caller's own
+ * positions; repeats are dropped after the check.
  */
-export function snapshot(schema: Schema | undefined, input: unknown): Snapshot {
-  const state: State = { problems: [], problemCount: 0, dedupe: [], written: undefined, values: 0 };
+export function snapshot(schema: Schema | undefined, input: unknown, readPhone?: ReadPhone): Snapshot {
+  const state: State = { problems: [], problemCount: 0, dedupe: [], written: undefined, values: 0, readPhone, phoneProblems: undefined };
   const value = copy(schema, input, "", undefined, 0, [], state);
-  return { value, problems: state.problems, problemCount: state.problemCount, dedupe: state.dedupe, written: state.written ?? NOTHING_WRITTEN };
+  return { value, problems: state.problems, problemCount: state.problemCount, dedupe: state.dedupe, written: state.written ?? NOTHING_WRITTEN, phoneProblems: state.phoneProblems ?? NO_PATHS };
 }
 
 const NOTHING_WRITTEN: ReadonlyMap<string, unknown[]> = new Map();
+const NO_PATHS: ReadonlySet<string> = new Set();
 
 // `written` is made when an array's item is first rewritten: most calls never need it.
-type State = { problems: Problem[]; problemCount: number; dedupe: unknown[][]; written: Map<string, unknown[]> | undefined; values: number };
+type State = {
+  problems: Problem[];
+  problemCount: number;
+  dedupe: unknown[][];
+  written: Map<string, unknown[]> | undefined;
+  values: number;
+  readonly readPhone: ReadPhone | undefined;
+  phoneProblems: Set<string> | undefined;
+};
 type Key = string | number | undefined;
 
 // Paths are built from `parent` and `key` only when a problem is reported: a list of
@@ -59,7 +72,7 @@ function copy(schema: Schema | undefined, value: unknown, parent: string, key: K
     }
     return undefined;
   }
-  if (typeof value !== "object" || value === null) return schema?.phone && typeof value === "string" ? normalizePhone(value) : value;
+  if (typeof value !== "object" || value === null) return schema?.phone && typeof value === "string" && state.readPhone ? phone(value, parent, key, state) : value;
   if (ancestors.includes(value)) return fail(state, at(parent, key), "refers back to itself (a cycle); it cannot be sent as JSON");
   if (depth >= MAX_INPUT_DEPTH) return fail(state, at(parent, key), `nests deeper than ${MAX_INPUT_DEPTH} levels`);
   ancestors.push(value);
@@ -140,49 +153,22 @@ function fail(state: State, path: string, message: string): undefined {
   return undefined;
 }
 
+// A phone as it goes out, or, when it cannot, the caller's text kept with the problem.
+function phone(written: string, parent: string, key: Key, state: State): string {
+  const read = state.readPhone!(written);
+  if (typeof read === "string") return read;
+  const path = at(parent, key);
+  (state.phoneProblems ??= new Set()).add(path);
+  if (state.problemCount++ < MAX_KEPT_PROBLEMS) state.problems.push({ path, message: read.problem, value: written });
+  return written;
+}
+
 function describeThrown(error: unknown): string {
   try {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   } catch {
     return "an exception that cannot be shown";
   }
-}
-
-// What people put in phone numbers that the spec does not allow: spaces, brackets, dots,
-// dashes, and one "+" before the first digit. This regex says which; a charCode loop does
-// it for phones (test/core/input.test.ts compares the two on random strings): V8's
-// replace allocated about 190 bytes a phone, more than the phone.
-const PHONE_DECORATION = /^[\s().-]*\+|[\s().-]+/g;
-const SPACE = /\s/;
-// Reused arrays of code units, one per length, for the string a phone becomes.
-const MAX_UNITS = 64;
-const scratch: number[][] = [];
-
-/** `+55 (44) 99999-9999` → `5544999999999`; anything else is left for the check to name. */
-export function normalizePhone(phone: string): string {
-  const length = phone.length;
-  // Most phones are digits already: a scan that allocates nothing.
-  let i = 0;
-  while (i < length && phone.charCodeAt(i) >= 48 && phone.charCodeAt(i) <= 57) i++;
-  if (i === length) return phone;
-  if (length > MAX_UNITS) return phone.replace(PHONE_DECORATION, "");
-  // One "+" after only decoration at the start goes too.
-  let start = 0;
-  while (start < length && isDecoration(phone.charCodeAt(start))) start++;
-  start = phone.charCodeAt(start) === 43 ? start + 1 : 0;
-  let kept = 0;
-  for (let j = start; j < length; j++) if (!isDecoration(phone.charCodeAt(j))) kept++;
-  if (kept === length) return phone;
-  // The kept code units, in order, straight into one new string.
-  const units = (scratch[kept] ??= new Array<number>(kept).fill(0));
-  kept = 0;
-  for (let j = start; j < length; j++) if (!isDecoration(phone.charCodeAt(j))) units[kept++] = phone.charCodeAt(j);
-  return String.fromCharCode.apply(null, units);
-}
-
-// [\s().-] for one code unit: ASCII by hand, the rest (rare) by the regex.
-function isDecoration(unit: number): boolean {
-  return unit < 128 ? (unit >= 9 && unit <= 13) || unit === 32 || unit === 40 || unit === 41 || unit === 45 || unit === 46 : SPACE.test(String.fromCharCode(unit));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ZApiError } from "../errors/zapi-error.js";
+import type { LogOptions } from "./log.js";
 
 /** Where Z-API lives. */
 export const DEFAULT_BASE_URL = "https://api.z-api.io";
@@ -25,7 +26,7 @@ export interface RetryOptions {
 }
 
 /** Options of {@link createZApiClient}. Missing ones are read from `ZAPI_*` variables. */
-export interface ZApiClientOptions {
+export interface ZApiClientOptions extends LogOptions {
   /** The instance id. Default: `ZAPI_INSTANCE_ID`. */
   instanceId?: string | undefined;
   /**
@@ -47,6 +48,12 @@ export interface ZApiClientOptions {
   maxResponseBytes?: number | undefined;
   /** Retry policy, or `false` for a single attempt. */
   retry?: false | RetryOptions | undefined;
+  /**
+   * The country of phones written without one, as an ISO 3166 code such as `"BR"`: then
+   * `(44) 99999-9999` is read as `5544999999999`. Default: `ZAPI_DEFAULT_COUNTRY`, else none,
+   * and a phone must be written with its country code (`+55 44 99999-9999` or `5544999999999`).
+   */
+  defaultCountry?: string | undefined;
 }
 
 export interface ResolvedOptions {
@@ -57,8 +64,12 @@ export interface ResolvedOptions {
   readonly fetch: typeof globalThis.fetch;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
-  readonly retry: Readonly<Required<{ [K in keyof RetryOptions]: Exclude<RetryOptions[K], undefined> }>>;
+  readonly retry: RetryPolicy;
+  /** Upper case, such as "BR"; undefined when none was given. */
+  readonly defaultCountry: string | undefined;
 }
+
+export type RetryPolicy = Readonly<Required<{ [K in keyof RetryOptions]: Exclude<RetryOptions[K], undefined> }>>;
 
 // setTimeout turns any longer delay into 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -69,7 +80,11 @@ const variableOf = (name: string) => `ZAPI_${name.replace(/[A-Z]/g, "_$&").toUpp
 
 /** Checks every option once, at creation, and fills in variables and defaults. */
 export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions {
-  rejectUnknown(options, ["instanceId", "token", "clientToken", "baseUrl", "allowInsecureHttp", "fetch", "timeoutMs", "maxResponseBytes", "retry"], "createZApiClient");
+  rejectUnknown(
+    options,
+    ["instanceId", "token", "clientToken", "baseUrl", "allowInsecureHttp", "fetch", "timeoutMs", "maxResponseBytes", "retry", "defaultCountry", "logLevel", "logger"],
+    "createZApiClient",
+  );
   const env = globalThis.process?.env ?? {};
   const [instanceId, token] = (["instanceId", "token"] as const).map((name) => credential(options, name, env));
   const missing = (["instanceId", "token"] as const).filter((_, i) => ![instanceId, token][i]);
@@ -80,10 +95,22 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
   if ([instanceId, token].some((value) => value === "." || value === "..")) {
     throw new ZApiError('`instanceId` and `token` cannot be "." or ".."');
   }
+  // What people paste by mistake: a panel URL for the id, a scheme before a token. A panel
+  // URL may hold the token itself, so neither is shown.
+  if (/[/:?#\s]/.test(instanceId as string)) {
+    throw new ZApiError(
+      `${sourceOf(options, "instanceId")} must be the instance id alone, such as 3C0FFEE0000000000000000000000000 (the part after /instances/ in Z-API's URLs); it holds ${/\s/.test(instanceId as string) ? "a space" : 'a "/", ":", "?" or "#", as a URL does'} (not shown: a pasted URL may hold the token)`,
+    );
+  }
   const clientToken = credential(options, "clientToken", env);
+  for (const [name, value] of [["token", token], ["clientToken", clientToken]] as const) {
+    if (value !== undefined && /\s/.test(value)) {
+      throw new ZApiError(`${sourceOf(options, name)} holds a space: pass the ${name === "token" ? "instance token" : "Client-Token"} alone, without a scheme such as "Bearer " (its value is not shown: it is a secret)`);
+    }
+  }
   // A header value is bytes: anything but printable ASCII is refused by fetch, or mangled.
   if (clientToken !== undefined && !/^[\x21-\x7e]+$/.test(clientToken)) {
-    throw new ZApiError("`clientToken` must be printable ASCII without spaces (not shown: it is a secret)");
+    throw new ZApiError("`clientToken` must be printable ASCII (not shown: it is a secret)");
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== "function") invalid("fetch", "a function (needed where there is no global fetch)", fetchImpl);
@@ -99,19 +126,34 @@ export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions
     fetch: fetchImpl,
     timeoutMs: resolveTimeout(options.timeoutMs, "timeoutMs") ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes,
-    retry: resolveRetry(options.retry),
+    retry: resolveRetry(options.retry, "retry"),
+    defaultCountry: resolveCountry(options.defaultCountry, env["ZAPI_DEFAULT_COUNTRY"]),
   };
 }
 
-/** A call's options, checked like the client's. */
-export function resolveCallOptions(options: unknown): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
-  if (options === undefined) return { signal: undefined, timeoutMs: undefined };
-  rejectUnknown(options, ["signal", "timeoutMs"], "this call");
-  const { signal, timeoutMs } = options as { signal?: unknown; timeoutMs?: unknown };
+// The shape only: whether libphonenumber-js knows the country is checked when a phone is
+// first read, since the library is loaded only then.
+function resolveCountry(value: unknown, fromVariable: string | undefined): string | undefined {
+  const given = value ?? (fromVariable?.trim() || undefined);
+  if (given === undefined) return undefined;
+  if (typeof given !== "string" || !/^[A-Za-z]{2}$/.test(given)) {
+    invalid(value === undefined ? "ZAPI_DEFAULT_COUNTRY" : "defaultCountry", 'a two-letter ISO 3166 country code, such as "BR"', given);
+  }
+  return given.toUpperCase();
+}
+
+function sourceOf(options: ZApiClientOptions, name: Credential): string {
+  return options[name] === undefined ? variableOf(name) : `\`${name}\``;
+}
+
+/** A call's options, checked like the client's; its `retry` is laid over the client's policy. */
+export function resolveCallOptions(options: unknown, policy: RetryPolicy): { signal: AbortSignal | undefined; timeoutMs: number | undefined; retry: RetryPolicy } {
+  rejectUnknown(options, ["signal", "timeoutMs", "retry"], "this call");
+  const { signal, timeoutMs, retry } = options as { signal?: unknown; timeoutMs?: unknown; retry?: unknown };
   if (signal !== undefined && !(typeof (signal as AbortSignal).aborted === "boolean" && typeof (signal as AbortSignal).addEventListener === "function")) {
     invalid("signal", "an AbortSignal", signal);
   }
-  return { signal: signal as AbortSignal | undefined, timeoutMs: resolveTimeout(timeoutMs, "timeoutMs") };
+  return { signal: signal as AbortSignal | undefined, timeoutMs: resolveTimeout(timeoutMs, "timeoutMs"), retry: retry === undefined ? policy : resolveRetry(retry, "retry", policy) };
 }
 
 /** Checks a timeout: milliseconds that setTimeout honours, or Infinity. */
@@ -180,17 +222,20 @@ function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-function resolveRetry(value: unknown): ResolvedOptions["retry"] {
-  const defaults = { attempts: value === false ? 1 : 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false };
-  if (value === false || value === undefined) return defaults;
-  if (typeof value !== "object" || value === null) invalid("retry", "false or an object", value);
-  rejectUnknown(value, Object.keys(defaults), "retry");
+const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 3, maxRetryAfterMs: 30_000, backoffMs: 250, unsafe: false });
+
+/** A retry option over `base` (the defaults, or the client's policy for a call's own). */
+function resolveRetry(value: unknown, name: string, base: RetryPolicy = DEFAULT_RETRY): RetryPolicy {
+  if (value === false) return { ...base, attempts: 1 };
+  if (value === undefined) return base;
+  if (typeof value !== "object" || value === null) invalid(name, "false or an object", value);
+  rejectUnknown(value, Object.keys(DEFAULT_RETRY), name);
   const given = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-  const retry = { ...defaults, ...given };
-  checkNumber("retry.attempts", retry.attempts, 1, Infinity, true);
-  checkNumber("retry.maxRetryAfterMs", retry.maxRetryAfterMs, 0, MAX_TIMER_MS);
-  checkNumber("retry.backoffMs", retry.backoffMs, 0, MAX_TIMER_MS);
-  if (typeof retry.unsafe !== "boolean") invalid("retry.unsafe", "a boolean", retry.unsafe);
+  const retry = { ...base, ...given };
+  checkNumber(`${name}.attempts`, retry.attempts, 1, Infinity, true);
+  checkNumber(`${name}.maxRetryAfterMs`, retry.maxRetryAfterMs, 0, MAX_TIMER_MS);
+  checkNumber(`${name}.backoffMs`, retry.backoffMs, 0, MAX_TIMER_MS);
+  if (typeof retry.unsafe !== "boolean") invalid(`${name}.unsafe`, "a boolean", retry.unsafe);
   return retry;
 }
 

@@ -1,6 +1,7 @@
 import { ZApiValidationError } from "../errors/validation-error.js";
 import type { OperationDescriptor } from "./descriptor.js";
 import { asWritten, dropRepeats, snapshot } from "./input.js";
+import type { ReadPhone } from "./phone-input.js";
 import { cut, type Redactor } from "./redact.js";
 import type { Problem } from "./schema.js";
 import { matches, validate } from "./validate.js";
@@ -50,11 +51,13 @@ export interface PreparedRequest {
  * the operation's input schema and split into path, query and body. Throws
  * {@link ZApiValidationError}, with every secret redacted, before anything is sent.
  */
-export function prepareRequest(name: string, descriptor: OperationDescriptor, input: unknown, redact: Redactor): PreparedRequest {
-  const snap = snapshot(descriptor.input, input === undefined ? {} : input);
+export function prepareRequest(name: string, descriptor: OperationDescriptor, input: unknown, redact: Redactor, readPhone?: ReadPhone): PreparedRequest {
+  const snap = snapshot(descriptor.input, input === undefined ? {} : input, readPhone);
   const value = snap.value as Record<string, unknown>;
   // Problems are looked for only when there are some.
-  const { problems, total } = snap.problemCount === 0 && matches(descriptor.input, value) ? NO_PROBLEMS : validate(descriptor.input, value, { keep: MAX_PROBLEMS });
+  // A phone that could not be read is named once, by the reader, not again by its pattern.
+  const named = snap.phoneProblems.size > 0 ? snap.phoneProblems : undefined;
+  const { problems, total } = snap.problemCount === 0 && matches(descriptor.input, value) ? NO_PROBLEMS : validate(descriptor.input, value, { keep: MAX_PROBLEMS, skip: named });
   let found: readonly Problem[] = snap.problemCount > 0 ? [...snap.problems, ...problems] : problems;
   let count = snap.problemCount + total;
   // The path, filled only once the input is valid: String() of an invalid value may throw.

@@ -1,10 +1,8 @@
-import { ZApiAbortError } from "../errors/abort-error.js";
 import { ZApiHttpError } from "../errors/http-error.js";
 import { ZApiNetworkError } from "../errors/network-error.js";
 import { ZApiTimeoutError } from "../errors/timeout-error.js";
-import type { ResolvedOptions } from "./options.js";
-
-type RetryPolicy = ResolvedOptions["retry"];
+import { callerStopped } from "./deadline.js";
+import type { RetryPolicy } from "./options.js";
 
 /** Statuses that say "not now" rather than "no", for an operation that may be repeated. */
 const SAFE_TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
@@ -44,13 +42,13 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Waits `ms`, or rejects with {@link ZApiAbortError} as soon as `signal` aborts. */
+/** Waits `ms`, or rejects as soon as `signal` aborts (see {@link callerStopped}). */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new ZApiAbortError(signal.reason));
+    if (signal?.aborted) return reject(callerStopped(signal.reason));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new ZApiAbortError(signal?.reason));
+      reject(callerStopped(signal?.reason));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

@@ -5,13 +5,14 @@
 export type JsonType = "object" | "array" | "string" | "boolean" | "number" | "integer" | "null";
 
 export interface Schema {
-  /** Kept by the generator only where a message shows it: a oneOf form's, a 200 answer's. */
+  /** Kept by the generator only where a message shows it: a oneOf or anyOf form's, a 200 answer's. */
   readonly title?: string;
   readonly type?: JsonType | readonly JsonType[];
   readonly properties?: { readonly [name: string]: Schema };
   readonly required?: readonly string[];
   readonly additionalProperties?: boolean | Schema;
   readonly oneOf?: readonly Schema[];
+  readonly anyOf?: readonly Schema[];
   readonly not?: Schema;
   readonly items?: Schema;
   readonly enum?: readonly unknown[];

@@ -13,122 +13,228 @@ interface Sink {
   readonly keep: number;
   /** Stop checking once this many are found. */
   readonly stop: number;
+  /** Paths whose problems were reported already, by someone else: neither kept nor counted. */
+  readonly skip: ReadonlySet<string> | undefined;
 }
 
-/** Every problem with `value` against `schema`; `total === 0` means valid. */
-export function validate(schema: Schema, value: unknown, options: { path?: string; keep?: number; stop?: number } = {}): Validation {
-  const sink: Sink = { problems: [], total: 0, keep: options.keep ?? Infinity, stop: options.stop ?? Infinity };
-  check(schema, value, options.path ?? "", undefined, sink);
+/** Every problem with `value` against `schema`; `total === 0` means valid (unless `skip` hid some). */
+export function validate(schema: Schema, value: unknown, options: { path?: string; keep?: number; stop?: number; skip?: ReadonlySet<string> | undefined } = {}): Validation {
+  const sink: Sink = { problems: [], total: 0, keep: options.keep ?? Infinity, stop: options.stop ?? Infinity, skip: options.skip };
+  checkerFor(schema)(value, sink, options.path ?? "");
   return sink;
+}
+
+/**
+ * Whether `value` matches `schema`: the same compiled check as {@link validate}, asked only
+ * yes or no, so it stops at the first problem and builds neither a problem nor a path.
+ * Every call checks its input and its answer this way first, and asks for the problems
+ * only when there are some.
+ */
+export function matches(schema: Schema, value: unknown): boolean {
+  return checkerFor(schema)(value, undefined, "");
 }
 
 const NONE: readonly string[] = [];
 
-type Test = (value: unknown) => boolean;
-const tests = new WeakMap<Schema, Test>();
-
 /**
- * Whether `value` matches `schema`: exactly when {@link validate} finds no problem
- * (test/core/validate.test.ts compares them), but building neither a problem nor a path:
- * every call checks its input and its answer this way first, and asks validate for the
- * problems only when there are some. Each schema is turned once into a test of only the
- * keywords it has, so no call reads the keywords it lacks.
+ * A schema compiled: whether `value` is valid. Without a sink it answers at the first
+ * problem; with one it reports every problem (up to the sink's `stop`) at `path`, the JSON
+ * Pointer of `value`, and answers the same. Each keyword's rule is written once, here, for
+ * both uses; a path is built only where a problem is reported.
  */
-export function matches(schema: Schema, value: unknown): boolean {
-  return testFor(schema)(value);
-}
+type Checker = (value: unknown, sink: Sink | undefined, path: string) => boolean;
+type Part<T> = (value: T, sink: Sink | undefined, path: string) => boolean;
 
-function testFor(schema: Schema): Test {
-  let test = tests.get(schema);
-  if (!test) tests.set(schema, (test = compileSchema(schema)));
-  return test;
+const checkers = new WeakMap<Schema, Checker>();
+
+function checkerFor(schema: Schema): Checker {
+  let checker = checkers.get(schema);
+  if (!checker) checkers.set(schema, (checker = compileSchema(schema)));
+  return checker;
 }
 
 // One closure per schema, with one per kind of value it constrains: a list of a closure per
 // keyword made every call site megamorphic (0.74 µs to check addParticipant's input).
-// oneOf, not and items are compiled on first use, an object's properties with the object:
-// the schema is walked little further than values go.
-function compileSchema(schema: Schema): Test {
-  const { oneOf, not, type, enum: allowed } = schema;
+// oneOf, anyOf, not and items are compiled on first use, an object's properties with the
+// object: the schema is walked little further than values go.
+function compileSchema(schema: Schema): Checker {
+  const { oneOf, anyOf, not, type, enum: allowed } = schema;
   const single = typeof type === "string" ? type : undefined;
   const hasConst = schema.const !== undefined;
   const constant = schema.const;
-  const onString = stringTest(schema);
-  const onNumber = numberTest(schema);
-  const onArray = arrayTest(schema);
-  const onObject = objectTest(schema);
-  let branches: Test[] | undefined;
-  let negated: Test | undefined;
-  return (value) => {
-    if (oneOf) {
-      branches ??= oneOf.map(testFor);
-      let matching = 0;
-      for (const branch of branches) if (branch(value)) matching++;
-      if (matching !== 1) return false;
+  const onString = stringPart(schema);
+  const onNumber = numberPart(schema);
+  const onArray = arrayPart(schema);
+  const onObject = objectPart(schema);
+  return (value, sink, path) => {
+    let ok = true;
+    if (oneOf && !checkOneOf(oneOf, value, sink, path)) {
+      if (!sink) return false;
+      ok = false;
     }
-    if (not && (negated ??= testFor(not))(value)) return false;
-    if (type !== undefined && !(single !== undefined ? isType(single, value) : isAnyType(type as readonly JsonType[], value))) return false;
-    if (hasConst && value !== constant) return false;
-    if (allowed && !allowed.includes(value)) return false;
-    if (typeof value === "string") return onString === undefined || onString(value);
-    if (typeof value === "number") return onNumber === undefined || onNumber(value);
-    if (typeof value !== "object" || value === null) return true;
-    if (Array.isArray(value)) return onArray === undefined || onArray(value);
-    return onObject === undefined || onObject(value as Record<string, unknown>);
+    if (anyOf && !checkAnyOf(anyOf, value, sink, path)) {
+      if (!sink) return false;
+      ok = false;
+    }
+    if (not && checkerFor(not)(value, undefined, "")) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, "is not allowed here", value);
+    }
+    if (sink && sink.total >= sink.stop) return false;
+    if (type !== undefined && !(single !== undefined ? isType(single, value) : isAnyType(type as readonly JsonType[], value))) {
+      if (sink) report(sink, path, `must be ${(typeof type === "string" ? [type] : type).map(article).join(" or ")}`, value);
+      return false;
+    }
+    if (hasConst && value !== constant) {
+      if (sink) report(sink, path, `must be ${JSON.stringify(constant)}`, value);
+      return false;
+    }
+    if (allowed && !allowed.includes(value)) {
+      if (sink) report(sink, path, `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`, value);
+      return false;
+    }
+    if (typeof value === "string") return onString === undefined ? ok : onString(value, sink, path) && ok;
+    if (typeof value === "number") return onNumber === undefined ? ok : onNumber(value, sink, path) && ok;
+    if (typeof value !== "object" || value === null) return ok;
+    if (Array.isArray(value)) return onArray === undefined ? ok : onArray(value, sink, path) && ok;
+    return onObject === undefined ? ok : onObject(value as Record<string, unknown>, sink, path) && ok;
   };
 }
 
-function stringTest(schema: Schema): ((value: string) => boolean) | undefined {
-  const { minLength = 0, maxLength = Infinity, pattern } = schema;
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
+function stringPart(schema: Schema): Part<string> | undefined {
+  const { minLength = 0, maxLength = Infinity, pattern, example } = schema;
   const uri = schema.format === "uri";
   if (minLength === 0 && maxLength === Infinity && !uri && pattern === undefined) return undefined;
   const test = pattern === undefined ? undefined : compiled(pattern);
+  const like = example === undefined ? "" : `look like ${JSON.stringify(example)} (`;
   // Length counts code points; UTF-16 length decides unless surrogate pairs could matter.
-  return (value) =>
-    !(value.length < 2 * minLength && codePoints(value) < minLength) &&
-    !(value.length > maxLength && codePoints(value) > maxLength) &&
-    (!uri || isUri(value)) &&
-    (test === undefined || test(value));
-}
-
-function numberTest(schema: Schema): ((value: number) => boolean) | undefined {
-  const { minimum = -Infinity, maximum = Infinity } = schema;
-  if (minimum === -Infinity && maximum === Infinity) return undefined;
-  return (value) => !(value < minimum) && !(value > maximum);
-}
-
-function arrayTest(schema: Schema): ((value: readonly unknown[]) => boolean) | undefined {
-  const { minItems = 0, maxItems = Infinity, items } = schema;
-  const unique = Boolean(schema.uniqueItems) && !schema.dedupe;
-  if (minItems === 0 && maxItems === Infinity && !items && !unique) return undefined;
-  let item: Test | undefined;
-  return (value) => {
-    if (value.length < minItems || value.length > maxItems) return false;
-    if (items) {
-      item ??= testFor(items);
-      for (let i = 0; i < value.length; i++) if (!item(value[i])) return false;
+  return (value, sink, path) => {
+    let ok = true;
+    if (value.length < 2 * minLength && codePoints(value) < minLength) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must have at least ${minLength} character${minLength === 1 ? "" : "s"}`, value);
     }
-    return !unique || !hasRepeat(value);
+    if (value.length > maxLength && codePoints(value) > maxLength) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must have at most ${maxLength} characters`, value);
+    }
+    if (uri && !isUri(value)) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, "must be an absolute URI", value);
+    }
+    if (test !== undefined && !test(value)) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must ${like}match the pattern ${pattern}${like ? ")" : ""}`, value);
+    }
+    return ok;
   };
 }
 
-function objectTest(schema: Schema): ((value: Record<string, unknown>) => boolean) | undefined {
+function numberPart(schema: Schema): Part<number> | undefined {
+  const { minimum = -Infinity, maximum = Infinity } = schema;
+  if (minimum === -Infinity && maximum === Infinity) return undefined;
+  return (value, sink, path) => {
+    let ok = true;
+    if (value < minimum) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must be at least ${minimum}`, value);
+    }
+    if (value > maximum) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must be at most ${maximum}`, value);
+    }
+    return ok;
+  };
+}
+
+function arrayPart(schema: Schema): Part<readonly unknown[]> | undefined {
+  const { minItems = 0, maxItems = Infinity, items } = schema;
+  // A dedupe array has had its repeats dropped already; a repeat cannot be the caller's mistake.
+  const unique = Boolean(schema.uniqueItems) && !schema.dedupe;
+  if (minItems === 0 && maxItems === Infinity && !items && !unique) return undefined;
+  let item: Checker | undefined;
+  return (value, sink, path) => {
+    let ok = true;
+    if (value.length < minItems) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must have at least ${minItems} item${minItems === 1 ? "" : "s"}`, value);
+    }
+    if (value.length > maxItems) {
+      if (!sink) return false;
+      ok = false;
+      report(sink, path, `must have at most ${maxItems} items, has ${value.length}`, undefined, false);
+    }
+    if (items) {
+      item ??= checkerFor(items);
+      for (let i = 0; i < value.length; i++) {
+        if (sink) {
+          if (sink.total >= sink.stop) return false;
+          if (!item(value[i], sink, `${path}/${i}`)) ok = false;
+        } else if (!item(value[i], undefined, "")) return false;
+      }
+    }
+    if (unique) {
+      if (!sink) return !hasRepeat(value) && ok;
+      const first = new Map<unknown, number>();
+      for (let i = 0; i < value.length && sink.total < sink.stop; i++) {
+        const id = uniqueId(value[i]);
+        const seen = first.get(id);
+        if (seen === undefined) first.set(id, i);
+        else {
+          ok = false;
+          report(sink, `${path}/${i}`, `repeats ${path}/${seen}`, value[i]);
+        }
+      }
+    }
+    return ok;
+  };
+}
+
+function objectPart(schema: Schema): Part<Record<string, unknown>> | undefined {
   const { required = NONE, properties, additionalProperties } = schema;
   if (required.length === 0 && !properties && additionalProperties === undefined) return undefined;
-  // Per declared name, its test, made with this one (schemas are finite trees): one lookup a
-  // field says both whether it is declared and how to check it.
-  const declared = new Map(Object.entries(properties ?? {}).map(([name, sub]) => [name, testFor(sub)]));
-  const other: Test | false | undefined = typeof additionalProperties === "object" ? testFor(additionalProperties) : additionalProperties === false ? false : undefined;
-  return (record) => {
+  // Per declared name, its checker, made with this one (schemas are finite trees): one lookup
+  // a field says both whether it is declared and how to check it.
+  const declared = new Map(Object.entries(properties ?? {}).map(([name, sub]) => [name, checkerFor(sub)]));
+  const other: Checker | false | undefined = typeof additionalProperties === "object" ? checkerFor(additionalProperties) : additionalProperties === false ? false : undefined;
+  return (record, sink, path) => {
+    let ok = true;
     // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
-    for (const name of required) if (!Object.hasOwn(record, name) || record[name] === undefined) return false;
+    for (const name of required) {
+      if (!Object.hasOwn(record, name) || record[name] === undefined) {
+        if (!sink) return false;
+        ok = false;
+        report(sink, pointer(path, name), "is required", undefined, false);
+      }
+    }
     for (const name of Object.keys(record)) {
       const property = record[name];
       if (property === undefined) continue;
+      if (sink && sink.total >= sink.stop) return false;
+      // Own entries only: "constructor" must not find a Map method or Object.prototype's.
       const sub = declared.get(name) ?? other;
-      if (sub === false || (sub !== undefined && !sub(property))) return false;
+      if (sub === false) {
+        if (!sink) return false;
+        ok = false;
+        report(sink, pointer(path, name), unknownField(schema), property);
+      } else if (sub !== undefined && !sub(property, sink, sink ? pointer(path, name) : "")) {
+        if (!sink) return false;
+        ok = false;
+      }
     }
-    return true;
+    return ok;
   };
 }
 
@@ -148,82 +254,9 @@ function uniqueId(item: unknown): unknown {
 }
 
 function report(sink: Sink, path: string, message: string, value?: unknown, hasValue = true): void {
+  if (sink.skip?.has(path)) return;
   sink.total++;
   if (sink.problems.length < sink.keep) sink.problems.push(hasValue ? { path, message, value } : { path, message });
-}
-
-// `key` is escaped and appended to `parent` only when a problem is reported, so checking a long list
-// builds no path strings (and no closures: this runs once per item, and a closure that
-// captured `value` would make every call allocate a context for it, 40 bytes a phone). Recursion follows the schema,
-// which is a finite tree, never the value alone: no value can make it overflow the stack.
-function check(schema: Schema, value: unknown, parent: string, key: string | number | undefined, sink: Sink): void {
-  if (schema.oneOf) checkOneOf(schema.oneOf, value, pointer(parent, key), sink);
-  if (schema.not && matches(schema.not, value)) report(sink, pointer(parent, key), "is not allowed here", value);
-  if (sink.total >= sink.stop) return;
-  const { type } = schema;
-  if (type !== undefined && !(typeof type === "string" ? isType(type, value) : isAnyType(type, value))) {
-    const names = (typeof type === "string" ? [type] : type).map((t) => `${/^[aeiou]/.test(t) ? "an" : "a"} ${t}`);
-    return report(sink, pointer(parent, key), `must be ${names.join(" or ")}`, value);
-  }
-  if (schema.const !== undefined && value !== schema.const) return report(sink, pointer(parent, key), `must be ${JSON.stringify(schema.const)}`, value);
-  if (schema.enum && !schema.enum.includes(value)) {
-    return report(sink, pointer(parent, key), `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`, value);
-  }
-  if (typeof value === "string") {
-    const { minLength = 0, maxLength = Infinity, pattern } = schema;
-    // Length counts code points; UTF-16 length decides unless surrogate pairs could matter.
-    if (value.length < 2 * minLength && codePoints(value) < minLength) {
-      report(sink, pointer(parent, key), `must have at least ${minLength} character${minLength === 1 ? "" : "s"}`, value);
-    }
-    if (value.length > maxLength && codePoints(value) > maxLength) {
-      report(sink, pointer(parent, key), `must have at most ${maxLength} characters`, value);
-    }
-    if (schema.format === "uri" && !isUri(value)) report(sink, pointer(parent, key), "must be an absolute URI", value);
-    if (pattern !== undefined && !compiled(pattern)(value)) {
-      const like = schema.example === undefined ? "" : `look like ${JSON.stringify(schema.example)} (`;
-      report(sink, pointer(parent, key), `must ${like}match the pattern ${pattern}${like ? ")" : ""}`, value);
-    }
-  } else if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) report(sink, pointer(parent, key), `must be at least ${schema.minimum}`, value);
-    if (schema.maximum !== undefined && value > schema.maximum) report(sink, pointer(parent, key), `must be at most ${schema.maximum}`, value);
-  } else if (Array.isArray(value)) {
-    checkArray(schema, value, pointer(parent, key), sink);
-  } else if (typeOf(value) === "object") {
-    checkObject(schema, value as Record<string, unknown>, pointer(parent, key), sink);
-  }
-}
-
-function checkArray(schema: Schema, value: readonly unknown[], here: string, sink: Sink): void {
-  const { minItems = 0, maxItems = Infinity, items } = schema;
-  if (value.length < minItems) report(sink, here, `must have at least ${minItems} item${minItems === 1 ? "" : "s"}`, value);
-  if (value.length > maxItems) report(sink, here, `must have at most ${maxItems} items, has ${value.length}`, undefined, false);
-  for (let i = 0; items && i < value.length && sink.total < sink.stop; i++) check(items, value[i], here, i, sink);
-  // A dedupe array has had its repeats dropped already; a repeat cannot be the caller's mistake.
-  if (schema.uniqueItems && !schema.dedupe) {
-    const first = new Map<unknown, number>();
-    for (let i = 0; i < value.length && sink.total < sink.stop; i++) {
-      const item = value[i];
-      const id = uniqueId(item);
-      const seen = first.get(id);
-      if (seen === undefined) first.set(id, i);
-      else report(sink, `${here}/${i}`, `repeats ${here}/${seen}`, item);
-    }
-  }
-}
-
-function checkObject(schema: Schema, record: Record<string, unknown>, here: string, sink: Sink): void {
-  // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
-  for (const name of schema.required ?? NONE) {
-    if (!Object.hasOwn(record, name) || record[name] === undefined) report(sink, pointer(here, name), "is required", undefined, false);
-  }
-  for (const name of Object.keys(record)) {
-    const property = record[name];
-    if (property === undefined || sink.total >= sink.stop) continue;
-    // Own properties only: "constructor" must not find Object.prototype.constructor.
-    const sub = schema.properties && Object.hasOwn(schema.properties, name) ? schema.properties[name] : schema.additionalProperties;
-    if (sub === false) report(sink, pointer(here, name), unknownField(schema), property);
-    else if (typeof sub === "object") check(sub, property, here, name, sink);
-  }
 }
 
 function unknownField(schema: Schema): string {
@@ -232,31 +265,50 @@ function unknownField(schema: Schema): string {
 }
 
 // Property names are escaped here, when a path is needed, not for every property checked.
-function pointer(parent: string, key: string | number | undefined): string {
-  return key === undefined ? parent : `${parent}/${typeof key === "string" ? escapePointer(key) : key}`;
+function pointer(parent: string, key: string): string {
+  return `${parent}/${escapePointer(key)}`;
 }
 
-function checkOneOf(branches: readonly Schema[], value: unknown, path: string, sink: Sink): void {
-  // A cheap pass first: each branch stops at its first problem.
-  const matching = branches.filter((branch) => matches(branch, value)).length;
-  if (matching === 1) return;
-  const titles = branches.map((branch, i) => branch.title ?? `option ${i + 1}`);
-  const names = titles.join(" or ");
-  if (matching > 1) return report(sink, path, `must match exactly one of ${names}, but matches ${matching}`, undefined, false);
-  const results = branches.map((branch) => validate(branch, value, { path, keep: 20 }));
+function checkOneOf(branches: readonly Schema[], value: unknown, sink: Sink | undefined, path: string): boolean {
+  let matching = 0;
+  for (const branch of branches) if (checkerFor(branch)(value, undefined, "")) matching++;
+  if (matching === 1) return true;
+  if (!sink) return false;
+  if (matching > 1) {
+    report(sink, path, `must match exactly one of ${titles(branches).join(" or ")}, but matches ${matching}`, undefined, false);
+    return false;
+  }
+  reportNoBranch(branches, value, sink, path, "exactly one");
+  return false;
+}
+
+function checkAnyOf(branches: readonly Schema[], value: unknown, sink: Sink | undefined, path: string): boolean {
+  for (const branch of branches) if (checkerFor(branch)(value, undefined, "")) return true;
+  if (sink) reportNoBranch(branches, value, sink, path, "one");
+  return false;
+}
+
+function titles(branches: readonly Schema[]): string[] {
+  return branches.map((branch, i) => branch.title ?? `option ${i + 1}`);
+}
+
+// No branch matches: the closest branch's problems when one is clearly what was meant (or
+// every branch says the same), else one problem that sums up each branch's.
+function reportNoBranch(branches: readonly Schema[], value: unknown, sink: Sink, path: string, howMany: string): void {
+  const names = titles(branches);
+  const results = branches.map((branch) => validate(branch, value, { path, keep: 20, skip: sink.skip }));
   // Without values: this text is kept in a message, and values are shown only once redacted.
   const described = results.map((result) => result.problems.map((p) => `${p.path || "input"} ${p.message}`).join("; "));
   const fewest = Math.min(...results.map((result) => result.total));
   const closest = results.filter((result) => result.total === fewest);
-  // All forms say the same (say, not an object), or one form is clearly what was meant.
   if (closest.length === 1 || described.every((text) => text === described[0])) {
     const [best] = closest as [Validation];
     for (const problem of best.problems) report(sink, problem.path, problem.message, problem.value, "value" in problem);
     sink.total += best.total - best.problems.length;
     return;
   }
-  const why = described.map((text, i) => `${titles[i]}: ${text}`).join(" | ");
-  report(sink, path, `must match exactly one of ${names} (${why})`, undefined, false);
+  const why = described.map((text, i) => `${names[i]}: ${text}`).join(" | ");
+  report(sink, path, `must match ${howMany} of ${names.join(" or ")} (${why})`, undefined, false);
 }
 
 /** `/phones/2 "abc" must match …`, the form errors print; the value is cut to 60 characters. */

@@ -1,3 +1,4 @@
+import type { ErrorReason } from "../../generated/errors.js";
 import { keepName, ZApiError } from "./zapi-error.js";
 
 /** What the HTTP errors carry; every text in it was redacted before it was cut. */
@@ -10,8 +11,9 @@ export interface HttpErrorDetails {
 }
 
 /**
- * Z-API (or something in between) answered with a status outside 2xx. A redirect (3xx) is
- * one too: it is never followed, so no credential reaches another origin.
+ * Z-API answered with an error: a status outside 2xx (a redirect included: it is never
+ * followed, so no credential reaches another origin), or a 2xx whose body is Z-API's error
+ * body (`{"error": …}`), which the service has been seen to send with 200.
  */
 export class ZApiHttpError extends ZApiError {
   static {
@@ -23,6 +25,19 @@ export class ZApiHttpError extends ZApiError {
   readonly url: string;
   /** The method of the call. */
   readonly method: string;
+  /**
+   * Z-API's own words, redacted and cut to 200 characters: its `error`, with its `message`
+   * after a colon when it gives both (`NOT_FOUND: Unable to find matching target resource
+   * method`), or the first line of a body that is not JSON. Undefined when it said nothing.
+   */
+  readonly serverText: string | undefined;
+  /**
+   * Why, as a program can branch on it: a reason of the spec's table of known error texts
+   * (`client-token-missing`, `instance-not-found`, …), or `unknown`, keeping the text.
+   */
+  readonly reason: ErrorReason;
+  /** What to do next. */
+  readonly hint: string;
   /** The server's `Retry-After`, in milliseconds, when it sent a valid one. */
   readonly retryAfterMs: number | undefined;
   /** A redirect's `Location`, redacted, when the answer was a 3xx. */
@@ -31,32 +46,25 @@ export class ZApiHttpError extends ZApiError {
   constructor(
     details: HttpErrorDetails & {
       readonly method: string;
-      /** The server's own short error text, redacted and cut. */
       readonly serverText?: string | undefined;
+      readonly reason: ErrorReason;
+      readonly hint: string;
       readonly retryAfterMs?: number | undefined;
       readonly location?: string | undefined;
     },
   ) {
-    const said = details.serverText ? `: ${JSON.stringify(details.serverText)}` : "";
-    super(`Z-API answered HTTP ${details.status} to ${details.method}${said}${hint(details)}`);
-    this.status = details.status;
+    const { status, method, serverText, reason, hint, location } = details;
+    const said = serverText ? `: ${JSON.stringify(serverText)}` : location ? `, redirecting to ${JSON.stringify(location)}` : "";
+    const how = status >= 200 && status <= 299 ? ` with an error body` : "";
+    super(`Z-API answered HTTP ${status} to ${method}${how}${said} (${reason}: ${hint})`);
+    this.status = status;
     this.body = details.body;
     this.url = details.url;
-    this.method = details.method;
+    this.method = method;
+    this.serverText = serverText;
+    this.reason = reason;
+    this.hint = hint;
     this.retryAfterMs = details.retryAfterMs;
-    this.location = details.location;
+    this.location = location;
   }
-}
-
-// The docs' guidance for their documented answers.
-function hint({ status, method, serverText, location }: { status: number; method: string; serverText?: string | undefined; location?: string | undefined }): string {
-  if (serverText === "null not allowed") {
-    return " (the account's Client-Token is active and none was sent: set `clientToken` or ZAPI_CLIENT_TOKEN)";
-  }
-  if (status >= 300 && status < 400) {
-    return ` (a redirect${location ? ` to ${location}` : ""}; redirects are not followed, so the credentials never leave baseUrl's origin)`;
-  }
-  if (status === 405) return ` (the method was not allowed: this operation is a ${method})`;
-  if (status === 415) return " (the Content-Type was not accepted: send application/json)";
-  return "";
 }

@@ -1,6 +1,7 @@
 // The command ships beside the client without weighing on it: importing the client loads
 // nothing the command needs, and the command reuses the built client.
 import { readFileSync } from "node:fs";
+import { posix } from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/project.js";
@@ -8,18 +9,25 @@ import { projectRoot } from "../helpers/project.js";
 const specifiers = (code: string) => [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
 
 describe("package boundaries", () => {
-  it("dist/index.js, the client, imports only its own chunks: openapi-fetch is in them, with its licence beside it; no libphonenumber-js, no command code", () => {
+  it("dist/index.js, the client, imports only its own chunks up front: openapi-fetch is in them, with its licence beside it; the phone module only when a call names a phone; no command code", () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
     const chunks = specifiers(client);
     expect(chunks.length).toBeGreaterThan(0);
     for (const chunk of chunks) expect(chunk).toMatch(/^\.\/chunks\/[\w-]+\.js$/);
-    const loaded = [client, ...chunks.map((chunk) => readFileSync(`${projectRoot}dist/${chunk}`, "utf8"))].join("\n");
-    expect(loaded).toContain("function createClient(");
+    const loaded = [["dist/index.js", client] as const, ...chunks.map((chunk) => [`dist/${chunk!.slice(2)}`, readFileSync(`${projectRoot}dist/${chunk}`, "utf8")] as const)];
+    const code = loaded.map(([, text]) => text).join("\n");
+    expect(code).toContain("function createClient(");
     expect(readFileSync(`${projectRoot}dist/openapi-fetch.LICENSE`, "utf8")).toContain("Copyright (c) 2023 Drew Powers");
-    // A module loaded on demand (`import()`) is a chunk of its own, never inlined.
-    for (const [, target] of loaded.matchAll(/\bimport\s*\(\s*["']([^"']+)["']/g)) expect(target).toMatch(/^\.\/(chunks\/)?[\w-]+\.js$/);
-    expect(loaded).not.toMatch(/from\s*["']libphonenumber/);
-    expect(loaded).not.toContain("add-participants");
+    // The one module loaded on demand is dist/phones.js, wherever the import() sits.
+    const onDemand = loaded.flatMap(([file, text]) => [...text.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => posix.join(posix.dirname(file), m[1]!)));
+    expect(onDemand).toEqual(["dist/phones.js"]);
+    // None of libphonenumber-js's code or metadata (a message may name it).
+    expect(code).not.toContain("validatePhoneNumberLength");
+    expect(code).not.toContain("country_calling_codes");
+    expect(code).not.toMatch(/from\s*["']libphonenumber/);
+    const phones = readFileSync(`${projectRoot}dist/phones.js`, "utf8");
+    expect(specifiers(phones)).toEqual(["libphonenumber-js/max"]);
+    expect(code).not.toContain("add-participants");
   });
 
   it("dist/index.js is readable, not minified, and its error classes keep their names for loggers and util.inspect", async () => {
@@ -45,8 +53,8 @@ describe("package boundaries", () => {
     expect(cli.startsWith("#!/usr/bin/env node\n")).toBe(true);
     const imported = new Set(specifiers(cli));
     expect(imported).toContain("./index.js");
-    expect(imported).toContain("libphonenumber-js/max");
-    expect([...imported].filter((s) => s !== "./index.js" && s !== "libphonenumber-js/max" && !s!.startsWith("node:"))).toEqual([]);
+    expect(imported).toContain("./phones.js");
+    expect([...imported].filter((s) => s !== "./index.js" && s !== "./phones.js" && !s!.startsWith("node:"))).toEqual([]);
     // One copy of the client: its classes are imported, not bundled again.
     expect(cli).not.toContain("class ZApiHttpError");
   });

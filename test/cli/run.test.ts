@@ -1,170 +1,382 @@
-// The command in-process (runCommand), against a local Z-API stand-in: the plan, resumes,
-// refusals, errors and exit codes, without the cost of a process per run.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// The command in-process against the stateful Z-API stand-in: who is already in, a
+// result per person, reruns of a corrected list, the daily limit, the report, removal,
+// exit codes, and what the machine can do to a run (a full disk, a file too large).
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCommand } from "../../src/cli/command.js";
-import { SECRETS } from "../helpers/secrets.js";
-import { cliEnv, COMMUNITY, reportRows, sentPhones, workDir, writtenPhones, zapiStub, type Answer } from "./harness.js";
+import type { LineWriter } from "../../src/cli/journal.js";
+import { planIdV1, type Target } from "../../src/cli/plan.js";
+import { VERSION } from "../../generated/version.js";
+import { ANNOUNCEMENTS, cliEnv, COMMUNITY, csvRows, GROUP, INSTANCE, reportRows, run, sentPhones, workDir, writtenPhones, zapiMock, type Fault } from "./harness.js";
 
-async function run(argv: string[], env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCommand(argv, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-    onInterrupt: () => () => {},
-  });
-  for (const secret of SECRETS) expect(stdout + stderr, "a credential leaked").not.toContain(secret);
-  return { code, stdout, stderr };
-}
+const add = (file: string, ...more: string[]) => ["add-participants", "--community", COMMUNITY, "--file", file, "--auto-invite", "--pause", "0", ...more];
+const remove = (file: string, ...more: string[]) => ["remove-participants", "--community", COMMUNITY, "--file", file, "--pause", "0", ...more];
 
-const args = (file: string, ...more: string[]) => ["add-participants", "--community", COMMUNITY, "--file", file, "--auto-invite", "--pause", "0", ...more];
-
-/** A list of `count` phones in a fresh directory; returns its path. */
-function list(count: number, name = "phones.txt"): string {
-  const file = join(workDir(), name);
-  writeFileSync(file, `${writtenPhones(count).join("\n")}\n`);
+/** A list of phones in a fresh directory; returns its path. */
+function list(phones: readonly string[], name = "phones.txt", dir = workDir()): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${phones.join("\n")}\n`);
   return file;
 }
 
-describe("add-participants, in-process", () => {
-  it("--dry-run prints the plan with invalid lines by number and duplicates, sends nothing, needs no credentials", async () => {
-    const dir = workDir();
-    // A spreadsheet export: BOM, semicolons, CRLF, quoted fields, one spanning two lines.
-    const csv = '\uFEFFNome;Telefone;Cidade\r\n"Ana; Maria";(44) 99999-9999;Maringá\r\nBruno;(44) 1234;x\r\n"Carla\r\nde Souza";+55 44 99999-9999;y\r\nDani;abc;z\r\n';
-    const file = join(dir, "export.csv");
-    writeFileSync(file, csv);
-    const stub = await zapiStub();
-    const ran = await run(args(file, "--dry-run", "--report", join(dir, "plan.csv")), { ZAPI_BASE_URL: stub.url });
+const outcomes = (report: string) => Object.fromEntries(reportRows(report).map((row) => [row["normalized_phone"] || row["line"], row["outcome"]]));
 
-    expect(ran.code, ran.stderr).toBe(0);
-    expect(stub.batches).toEqual([]);
+describe("who is already in, and a result per person", () => {
+  it("reads the community's members first: people already in are not sent, and the plan says how many members it cannot match (@lid)", async () => {
+    const mock = await zapiMock({ members: ["5511960000001", "551160000002", { lid: "77@lid", phone: "5511960000003" }] });
+    const file = list(writtenPhones(5));
+    const ran = await run(add(file, "--report", `${file}.csv`), cliEnv(mock.url));
+    expect(mock.calls.community).toBe(2);
+    expect(ran.stdout).toContain(`members      3 members (its announcement group ${ANNOUNCEMENTS}): 2 of your phones already in: not sent; 1 member shown only by a Linked ID (@lid), which no phone can be matched to`);
+    // 551160000002 is 5511960000002 without the ninth digit: the same person.
+    expect(mock.batches).toEqual([["5511960000000", "5511960000003", "5511960000004"]]);
+    // 5511960000003 is in, known only by a Linked ID: sent, and then unconfirmed (it cannot be told apart).
+    expect(outcomes(`${file}.csv`)).toEqual({ "5511960000000": "added", "5511960000001": "already-in", "5511960000002": "already-in", "5511960000003": "unconfirmed", "5511960000004": "added" });
+    expect(reportRows(`${file}.csv`)[3]!["detail"]).toBe("1 member is known only by a Linked ID (@lid): this phone may be that member");
+    expect(ran.code).toBe(1);
+  });
+
+  it("a dry run with credentials reads the members too, and shows the day's allowance; without, it says it skipped the read", async () => {
+    const mock = await zapiMock({ members: ["5511960000000"] });
+    const file = list(writtenPhones(3));
+    const env = cliEnv(mock.url);
+    const dry = await run(add(file, "--dry-run", "--max-per-day", "2"), env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("1 of your phones already in: not sent");
+    expect(dry.stdout).toMatch(/daily limit {2}2 adds per 24 hours on instance cli-instance; 0 used in the last 24 hours; this run would use 2 of the 2 left/);
+    expect(mock.batches).toEqual([]);
     expect(existsSync(`${file}.zapi-journal.jsonl`)).toBe(false);
-    expect(ran.stdout).toContain('the column "Telefone" of a semicolon-separated file, 4 lines with a phone');
-    expect(ran.stdout).toContain("valid      1 phone ");
-    expect(ran.stdout).toContain('line 3: "(44) 1234": too short for a BR number');
-    expect(ran.stdout).toContain('line 6: "abc": not a phone number');
-    expect(ran.stdout).toContain("line 4: 5544999999999, same phone as line 2");
-    expect(ran.stdout).toContain("Dry run: nothing was sent");
-    expect(reportRows(join(dir, "plan.csv")).map((row) => [row["line"], row["phone_as_written"], row["normalized_phone"], row["outcome"]])).toEqual([
-      ["2", "(44) 99999-9999", "5544999999999", "pending"],
-      ["3", "(44) 1234", "", "invalid"],
-      ["4", "+55 44 99999-9999", "5544999999999", "duplicate"],
-      ["6", "abc", "", "invalid"],
-    ]);
+    const bare = await run(add(file, "--dry-run"), {});
+    expect(bare.stdout).toContain("members      not read: no credentials");
+    expect(bare.stdout).toContain("not counted: no ZAPI_INSTANCE_ID");
   });
 
-  it("prints the plan before sending: batches and the estimated time at the chosen pacing", async () => {
-    const file = list(95);
-    const ran = await run(["add-participants", "--community", COMMUNITY, "--file", file, "--auto-invite", "--dry-run"], {});
-    expect(ran.stdout).toContain("batches    10 of up to 10 phones");
-    // 10 calls at ~1 s and 9 pauses of 30 s: 280 s.
-    expect(ran.stdout).toContain("pacing     30 s (±25%) between batches: about 4 min 40 s for 10 batches to send");
+  it("gives each person an outcome from the members read after sending: added, invited, not-added, unconfirmed; the summary counts people", async () => {
+    // 0-3 join by phone, 4 joins shown by its id without the ninth digit, 5-7 are refused.
+    const fates = ["join", "join", "join", "join", "nine", "refuse", "refuse", "refuse"] as const;
+    const phones = sentPhones(8);
+    const mock = await zapiMock({ fate: (phone) => fates[phones.indexOf(phone)]! });
+    const file = list(writtenPhones(8));
+    const invite = await run(add(file, "--batch-size", "4", "--report", `${file}.csv`), cliEnv(mock.url));
+    expect(invite.code, invite.stderr).toBe(0);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["added", "added", "added", "added", "added", "invited", "invited", "invited"]);
+    expect(invite.stdout).toMatch(/added +5\n/);
+    expect(invite.stdout).toMatch(/invited +3 {2}not members: Z-API sends/);
+    expect([...mock.invited.keys()]).toEqual(phones.slice(5));
+
+    const group = await zapiMock({ fate: (phone) => fates[phones.indexOf(phone)]! });
+    const refused = list(writtenPhones(8));
+    const plain = await run(["add-participants", "--group", GROUP, "--file", refused, "--no-auto-invite", "--pause", "0", "--report", `${refused}.csv`], cliEnv(group.url));
+    expect(plain.code).toBe(1);
+    expect(Object.values(outcomes(`${refused}.csv`)).slice(4)).toEqual(["added", "not-added", "not-added", "not-added"]);
+    expect(group.invited.size).toBe(0);
+    expect(group.calls.community).toBe(0);
+    expect(group.calls.light).toBe(2);
   });
 
-  it("refuses an old journal when the input, the target, autoInvite or the batch size changed, and sends nothing", async () => {
-    const file = list(5);
-    const stub = await zapiStub();
-    const env = cliEnv(stub.url);
-    expect((await run(args(file), env)).code).toBe(0);
-    expect(stub.batches).toHaveLength(1);
-
-    writeFileSync(file, `${writtenPhones(6).join("\n")}\n`);
-    const changed = await run(args(file), env);
-    expect(changed.code).toBe(2);
-    expect(changed.stderr).toContain("phones.txt.zapi-journal.jsonl was written for a different list of phones (5 then, 6 now");
-    expect(changed.stderr).toContain("pass --journal NEW-PATH");
-    // The same phones in another order would make other batches: refused too.
-    writeFileSync(file, `${writtenPhones(5).reverse().join("\n")}\n`);
-    expect((await run(args(file), env)).stderr).toContain("a different list of phones (5 then, 5 now");
-
-    writeFileSync(file, `${writtenPhones(5).join("\n")}\n`);
-    const otherGroup = await run(["add-participants", "--group", "120363019502650977-group", "--file", file, "--auto-invite"], env);
-    expect(otherGroup.code).toBe(2);
-    expect(otherGroup.stderr).toContain(`was written for --community ${COMMUNITY}, not --group 120363019502650977-group`);
-    const noInvite = await run(["add-participants", "--community", COMMUNITY, "--file", file, "--no-auto-invite"], env);
-    expect(noInvite.code).toBe(2);
-    expect(noInvite.stderr).toContain("was written for --auto-invite, and this run says --no-auto-invite");
-    const batchSize = await run(args(file, "--batch-size", "2"), env);
-    expect(batchSize.code).toBe(2);
-    expect(batchSize.stderr).toContain("batches of 10; this run asks for --batch-size 2. Resume with --batch-size 10.");
-    // A dry run refuses it as well; a journal of its own is fine.
-    expect((await run(args(file, "--dry-run", "--batch-size", "2"), {})).code).toBe(2);
-    const separate = await run(args(file, "--no-auto-invite", "--journal", `${file}.second`).filter((a) => a !== "--auto-invite"), env);
-    expect(separate.code, separate.stderr).toBe(0);
-    expect(stub.batches).toHaveLength(2);
+  it("a batch answered false still gets a result per person, from the members, not 'failed' for all ten", async () => {
+    const phones = sentPhones(10);
+    const mock = await zapiMock({ fate: (phone) => (phone === phones[3] ? "refuse" : "join"), fault: (op) => (op === "add" ? { body: { value: false } } : undefined) });
+    const file = list(writtenPhones(10));
+    const ran = await run(add(file, "--report", `${file}.csv`), cliEnv(mock.url));
+    expect(ran.stdout).toContain("batch 1: 10 phones, answered false");
+    const rows = reportRows(`${file}.csv`);
+    expect(rows.filter((row) => row["outcome"] === "added")).toHaveLength(9);
+    expect(rows[3]).toMatchObject({ outcome: "invited", detail: "Z-API answered false for its batch" });
+    expect(ran.code).toBe(0);
   });
 
-  it("a refused batch (HTTP 401) stops the run as an error; the next run sends it again and goes on", async () => {
-    const file = list(25);
-    let refuse = true;
-    const stub = await zapiStub({ answer: (n) => (refuse && n === 2 ? { status: 401, body: { error: "not allowed" } } : undefined) });
-    const report = `${file}.report.csv`;
-    const first = await run(args(file, "--report", report), cliEnv(stub.url));
+  it("people who join only as a Linked ID are unconfirmed, and so is anyone not found while new Linked IDs appeared; --check settles them later", async () => {
+    const phones = sentPhones(4);
+    const mock = await zapiMock({ fate: (phone) => (phone === phones[0] ? "lid" : phone === phones[1] ? "refuse" : "join") });
+    const file = list(writtenPhones(4));
+    const env = cliEnv(mock.url);
+    const first = await run(add(file, "--report", `${file}.csv`), env);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('Stopped at batch 2: Z-API answered HTTP 401 to POST: "not allowed". Batches after it were not sent.');
-    expect(first.stdout).toContain("To resume, run:");
-    expect(stub.batches).toHaveLength(2);
-    const outcomes = reportRows(report).map((row) => `${row["batch"]} ${row["outcome"]} ${row["detail"]}`);
-    expect(new Set(outcomes)).toEqual(new Set(["1 added ", "2 error ZApiHttpError 401", "3 pending not sent yet"]));
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unconfirmed", "unconfirmed", "added", "added"]);
+    expect(reportRows(`${file}.csv`)[0]!["detail"]).toBe("1 member is known only by a Linked ID (@lid), and joined during this run: this phone may be that member");
 
-    refuse = false;
-    const second = await run(args(file, "--report", report), cliEnv(stub.url));
+    // The invited person joins; a check (no --auto-invite needed) sends nothing and updates the journal.
+    mock.join(phones[1]!);
+    const check = await run(["add-participants", "--community", COMMUNITY, "--file", file, "--check", "--report", `${file}.csv`], env);
+    expect(check.stdout).toContain("Checked: 2 outcomes updated in the journal. Nothing was sent.");
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unconfirmed", "added", "added", "added"]);
+    expect(mock.batches).toHaveLength(1);
+    expect(readFileSync(`${file}.zapi-journal.jsonl`, "utf8")).toContain(`["${phones[1]}","added"]`);
+    expect(check.code).toBe(1);
+  });
+
+  it("when the members cannot be read after sending, the people sent are unconfirmed; before sending, nothing is sent", async () => {
+    const after = await zapiMock({ fault: (op, n) => (op === "light" && n === 2 ? { status: 500, body: "down" } : undefined) });
+    const file = list(writtenPhones(3));
+    const ran = await run(add(file, "--report", `${file}.csv`), cliEnv(after.url));
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unconfirmed", "unconfirmed", "unconfirmed"]);
+    expect(reportRows(`${file}.csv`)[0]!["detail"]).toContain("the members could not be read: Z-API answered HTTP 500");
+    expect(ran.code).toBe(1);
+
+    const before = await zapiMock({ fault: (op) => (op === "community" ? { status: 500, body: "down" } : undefined) });
+    const second = list(writtenPhones(3));
+    const refused = await run(add(second), cliEnv(before.url));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`Cannot read the members of community ${COMMUNITY}: Z-API answered HTTP 500`);
+    expect(refused.stderr).toContain("Nothing was sent");
+    expect(before.batches).toEqual([]);
+  });
+});
+
+describe("reruns are per person", () => {
+  it("a corrected, extended, shortened or reordered list sends only the phones never answered, with the same --auto-invite choice", async () => {
+    const phones = sentPhones(12);
+    const mock = await zapiMock({ fate: (phone) => (phones.indexOf(phone) % 3 === 2 ? "refuse" : "join") });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const file = list([...writtenPhones(5), "(44) 1234"], "list.txt", dir);
+    expect((await run(add(file, "--no-auto-invite").filter((a) => a !== "--auto-invite"), env)).code).toBe(1);
+    expect(mock.batches).toEqual([phones.slice(0, 5)]);
+
+    // Corrected (the bad line fixed), extended, reordered: only the new phones are sent.
+    writeFileSync(file, `${[...writtenPhones(8)].reverse().join("\n")}\n`);
+    const corrected = await run(add(file, "--no-auto-invite").filter((a) => a !== "--auto-invite"), env);
+    expect(corrected.stdout).toContain("5 of this list's people answered before: not sent again");
+    expect(mock.batches[1]).toEqual(phones.slice(5, 8).reverse());
+    // Shortened: nobody to send.
+    writeFileSync(file, `${writtenPhones(3).join("\n")}\n`);
+    const shortened = await run(add(file, "--no-auto-invite").filter((a) => a !== "--auto-invite"), env);
+    expect(shortened.stdout).toContain("Nobody to send");
+    expect(shortened.stdout).toContain("5 other phones from earlier lists, kept");
+    expect(mock.batches).toHaveLength(2);
+    // With --auto-invite, the people not added without it are sent again: now they are invited.
+    writeFileSync(file, `${writtenPhones(8).join("\n")}\n`);
+    const invite = await run(add(file, "--report", `${file}.csv`), env);
+    expect(mock.batches[2]).toEqual([phones[2], phones[5]]);
+    expect(invite.code, invite.stderr).toBe(0);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["added", "added", "invited", "added", "added", "invited", "added", "added"]);
+    expect(Math.max(...mock.seen.values())).toBe(2);
+  });
+
+  it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
+    const mock = await zapiMock({ members: sentPhones(10) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const file = list(writtenPhones(25), "list.txt", dir);
+    const journal = `${file}.zapi-journal.jsonl`;
+    const target = { kind: "community", id: COMMUNITY };
+    const v1 = [
+      { journal: "zapi-client add-participants journal", version: 1, id: planIdV1(target as Target, true, sentPhones(25)), target, autoInvite: true, batchSize: 10, batches: 3, phones: 25, created: "2026-12-01T00:00:00.000Z" },
+      { batch: 1, event: "sending", at: "2026-12-01T00:00:00.000Z" },
+      { batch: 1, event: "answered", outcome: "added", at: "2026-12-01T00:00:01.000Z" },
+      { batch: 2, event: "sending", at: "2026-12-01T00:00:31.000Z" },
+    ];
+    writeFileSync(journal, v1.map((line) => `${JSON.stringify(line)}\n`).join(""));
+    writeFileSync(file, `${writtenPhones(26).join("\n")}\n`);
+    const refused = await run(add(file), env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("Run the command once with the list it was written for and --check");
+    writeFileSync(file, `${writtenPhones(25).join("\n")}\n`);
+    const check = await run(["add-participants", "--community", COMMUNITY, "--file", file, "--check"], env);
+    expect(check.stdout).toContain("(version 1: rewritten per person when this run writes to it)");
+    expect(readFileSync(journal, "utf8")).toContain('"version":2');
+    writeFileSync(file, `${writtenPhones(26).join("\n")}\n`);
+    const corrected = await run(add(file), env);
+    expect(corrected.stdout).toContain("10 unknown: not sent again; --resend-unknown would");
+    expect(mock.batches).toEqual([sentPhones(6, 20)]);
+    expect(corrected.code).toBe(1);
+  });
+
+  it("an unknown person (no answer) is not sent again unless --resend-unknown; another target or instance is refused", async () => {
+    const mock = await zapiMock({ fault: (op, n) => (op === "add" && n === 1 ? { drop: "after" } : undefined) });
+    const file = list(writtenPhones(15));
+    const env = cliEnv(mock.url);
+    const first = await run(add(file, "--report", `${file}.csv`), env);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("Its people are unknown");
+    // The call acted before the answer was lost: the members show them added.
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual([...Array(10).fill("added"), ...Array(5).fill("pending")]);
+    expect(mock.batches).toEqual([sentPhones(10)]);
+
+    const second = await run(add(file), env);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toContain("1 refused with an error, sent again");
-    expect(stub.batches.slice(2)).toEqual([sentPhones(10, 10), sentPhones(5, 20)]);
+    expect(mock.batches[1]).toEqual(sentPhones(5, 10));
+
+    const other = await run(["add-participants", "--group", GROUP, "--file", file, "--auto-invite"], env);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`was written for --community ${COMMUNITY}, not --group ${GROUP}`);
+    const instance = await run(add(file), { ...env, ZAPI_INSTANCE_ID: "another-instance" });
+    expect(instance.code).toBe(2);
+    expect(instance.stderr).toContain(`was written for the Z-API instance ${INSTANCE}, and ZAPI_INSTANCE_ID is another-instance`);
+    expect(mock.batches).toHaveLength(2);
   });
 
-  it.each<[string, Answer, string]>([
-    ["a 500", { status: 500, body: "oops" }, "ZApiHttpError 500"],
-    ["a dropped connection", { drop: true }, "ZApiNetworkError"],
-    ["a 200 that is not { value }", { status: 200, body: { ok: true } }, "ZApiResponseError"],
-  ])("after %s the batch is unknown: the run stops, and a rerun does not send it again", async (_, answer, detail) => {
-    const file = list(20);
-    const stub = await zapiStub({ answer: (n) => (n === 1 ? answer : undefined) });
-    const report = `${file}.report.csv`;
-    const first = await run(args(file, "--report", report), cliEnv(stub.url));
-    expect(first.code).toBe(1);
-    expect(stub.batches).toHaveLength(1);
-    expect(reportRows(report)[0]!["outcome"]).toBe("unknown");
-    expect(reportRows(report)[0]!["detail"]).toContain(detail);
-
-    const second = await run(args(file), cliEnv(stub.url));
+  it("a lost answer whose people did not get in stays unknown: sent again only with --resend-unknown", async () => {
+    const mock = await zapiMock({ fault: (op, n) => (op === "add" && n === 1 ? { drop: "before" } : undefined) });
+    const file = list(writtenPhones(3));
+    const env = cliEnv(mock.url);
+    const first = await run(add(file, "--report", `${file}.csv`), env);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unknown", "unknown", "unknown"]);
+    expect(first.stdout).toMatch(/unknown +3 {2}sent, never answered/);
+    const second = await run(add(file), env);
+    expect(second.stdout).toContain("3 unknown: not sent again; --resend-unknown would");
     expect(second.code).toBe(1);
-    expect(second.stdout).toContain("1 unknown (1): not sent again");
-    expect(stub.batches).toEqual([sentPhones(10), sentPhones(10, 10)]);
+    const third = await run(add(file, "--resend-unknown"), env);
+    expect(third.code, third.stderr).toBe(0);
+    expect(mock.batches).toEqual([sentPhones(3), sentPhones(3)]);
   });
 
-  it("honours 429 with Retry-After through the client's retry policy: the batch is added, not given up", async () => {
-    const file = list(3);
-    const stub = await zapiStub({ answer: (n) => (n <= 2 ? { status: 429, body: {}, headers: { "retry-after": "0" } } : undefined) });
-    const ran = await run(args(file), cliEnv(stub.url));
+  it.each<[string, Fault, string]>([
+    ["a 500 (after acting)", { status: 500, body: "oops" }, "added"],
+    ["a 200 with an error text Z-API's table does not know", { status: 200, body: { error: "something odd" }, act: false }, "unknown"],
+    ["a 200 with a known error (the phone is not connected)", { status: 200, body: { error: "You are not connected" }, act: false }, "error"],
+    ["a 401", { status: 401, body: { error: "not allowed" }, act: false }, "error"],
+  ])("after %s the run stops, and the people are %s; only a refusal (error) is sent again by the next run", async (_, fault, expected) => {
+    const mock = await zapiMock({ fault: (op, n) => (op === "add" && n === 1 ? fault : undefined) });
+    const file = list(writtenPhones(3));
+    const env = cliEnv(mock.url);
+    const ran = await run(add(file, "--report", `${file}.csv`), env);
+    expect(ran.code).toBe(1);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual([expected, expected, expected]);
+    const again = await run(add(file), env);
+    expect(mock.batches).toHaveLength(expected === "error" ? 2 : 1);
+    expect(again.code).toBe(expected === "unknown" ? 1 : 0);
+  });
+
+  it("a 2xx with no body is an answer: the batch is not sent again, and the members say who got in", async () => {
+    const mock = await zapiMock({ fault: (op) => (op === "add" ? { empty: true, status: 204 } : undefined) });
+    const file = list(writtenPhones(3));
+    const env = cliEnv(mock.url);
+    const ran = await run(add(file, "--report", `${file}.csv`), env);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["added", "added", "added"]);
+    expect(ran.code).toBe(0);
+    await run(add(file), env);
+    expect(mock.batches).toHaveLength(1);
+  });
+});
+
+describe("the daily limit", () => {
+  it("counts every run and every list on the instance: the second list stops at the limit, says when to go on and how, and goes on once the day has passed", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const first = list(writtenPhones(10), "first.txt", dir);
+    expect((await run(add(first, "--max-per-day", "15"), env)).code).toBe(0);
+    const second = list(writtenPhones(10, 100), "second.txt", dir);
+    const limited = await run(add(second, "--max-per-day", "15", "--report", `${second}.csv`), env);
+    expect(limited.code).toBe(1);
+    expect(mock.batches.map((b) => b.length)).toEqual([10, 5]);
+    expect(limited.stdout).toMatch(/Daily limit reached: 15 of 15 phones sent on instance cli-instance in the last 24 hours \(--max-per-day 15\)\. 5 phones wait\. You may go on from \d{4}-\d\d-\d\d \d\d:\d\d local time \(in 2\d h/);
+    expect(limited.stdout).toContain(`To resume, run:\n  npx zapi-client add-participants --community ${COMMUNITY} --file ${second}`);
+    expect(Object.values(outcomes(`${second}.csv`)).filter((o) => o === "pending")).toHaveLength(5);
+    expect(reportRows(`${second}.csv`)[9]!["detail"]).toBe("not sent: the daily limit was reached");
+    // The dry run shows it too.
+    const dry = await run(add(second, "--max-per-day", "15", "--dry-run"), env);
+    expect(dry.stdout).toMatch(/15 used in the last 24 hours; this run would use all 0 left and stop, the other 5 from/);
+
+    // A day later (the state file's times moved back 25 hours), the rest goes.
+    const state = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.jsonl`);
+    writeFileSync(state, readFileSync(state, "utf8").replace(/"at":"([^"]+)"/g, (_, at: string) => `"at":"${new Date(Date.parse(at) - 25 * 3600_000).toISOString()}"`));
+    const later = await run(add(second, "--max-per-day", "15"), env);
+    expect(later.code, later.stderr).toBe(0);
+    expect(mock.batches.map((b) => b.length)).toEqual([10, 5, 5]);
+    expect(readFileSync(state, "utf8")).not.toContain("TOKEN");
+  });
+
+  it("removals are paced and limited on a count of their own, apart from adds", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    expect((await run(add(list(writtenPhones(6), "a.txt", dir), "--max-per-day", "6"), env)).code).toBe(0);
+    const out = await run(remove(list(writtenPhones(6), "r.txt", dir), "--max-per-day", "6"), env);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain("6 removals per 24 hours on instance cli-instance; 0 used");
+    expect(mock.removals.flat()).toHaveLength(6);
+  });
+});
+
+describe("the report is the input, with outcomes", () => {
+  it("keeps every column and row of a pt-BR export, adds outcome, detail, normalized_phone and line, with its separator and a BOM, formulas guarded", async () => {
+    const mock = await zapiMock({ members: ["5544999999999"] });
+    const dir = workDir();
+    const file = join(dir, "export.csv");
+    // A spreadsheet export: BOM, semicolons, CRLF, quoted fields, one spanning two lines, a formula.
+    writeFileSync(file, '\uFEFFNome;Telefone;Email\r\n"Ana; Maria";(44) 99999-9999;ana@x\r\nBruno;(44) 1234;=HYPERLINK("x")\r\n"Carla\r\nde Souza";+55 11 96000-0000;c@x\r\nDani;5,54499E+12;d@x\r\nEva;11 96000-0000\r\n');
+    const ran = await run(add(file, "--report", join(dir, "out.csv")), cliEnv(mock.url));
     expect(ran.code, ran.stderr).toBe(0);
-    expect(stub.batches).toEqual([sentPhones(3), sentPhones(3), sentPhones(3)]);
-    expect(ran.stdout).toContain("batch 1/1: 3 phones, added");
+    const text = readFileSync(join(dir, "out.csv"), "utf8");
+    expect(text.startsWith("\uFEFFNome;Telefone;Email;outcome;detail;normalized_phone;line\r\n")).toBe(true);
+    expect(csvRows(join(dir, "out.csv"), ";")).toEqual([
+      ["Nome", "Telefone", "Email", "outcome", "detail", "normalized_phone", "line"],
+      ["Ana; Maria", "(44) 99999-9999", "ana@x", "already-in", "a member before this run: not sent", "5544999999999", "2"],
+      ["Bruno", "(44) 1234", "'=HYPERLINK(\"x\")", "invalid", "too short for a BR number", "", "3"],
+      ["Carla\r\nde Souza", "+55 11 96000-0000", "c@x", "added", "", "5511960000000", "4"],
+      ["Dani", "5,54499E+12", "d@x", "invalid", "a number in scientific notation, whose last digits the spreadsheet has already dropped: format the phone column as Text in the spreadsheet, type the numbers again, and export it again", "", "6"],
+      ["Eva", "11 96000-0000", "", "duplicate", "same phone as line 4", "5511960000000", "7"],
+    ]);
+    expect(ran.stdout).toContain("1 line: format the phone column as Text in the spreadsheet");
   });
 
-  it("value: false is reported failed and exits 1; the run goes on, and a rerun does not send it again", async () => {
-    const file = list(20);
-    const stub = await zapiStub({ answer: (n) => (n === 1 ? { body: { value: false } } : undefined) });
-    const first = await run(args(file), cliEnv(stub.url));
-    expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/failed +10 phones in 1 batch \(1\): Z-API answered false/);
-    expect(stub.batches).toHaveLength(2);
-    expect((await run(args(file), cliEnv(stub.url))).stdout).toContain("Every batch already has its answer in the journal: nothing to send.");
-    expect(stub.batches).toHaveLength(2);
+  it("a comma-separated input gives a comma-separated report without a BOM; a one-phone-per-line file, ';' and a BOM for Brazil", async () => {
+    const dir = workDir();
+    const csv = join(dir, "a.csv");
+    writeFileSync(csv, "name,phone\nAna,+55 11 96000-0000\n");
+    await run(add(csv, "--dry-run", "--report", join(dir, "a.out")), {});
+    expect(readFileSync(join(dir, "a.out"), "utf8")).toBe("name,phone,outcome,detail,normalized_phone,line\r\nAna,+55 11 96000-0000,pending,not sent: dry run,5511960000000,2\r\n");
+    const lines = list(["+55 11 96000-0000"], "b.txt", dir);
+    await run(add(lines, "--dry-run", "--report", join(dir, "b.out")), {});
+    expect(readFileSync(join(dir, "b.out"), "utf8")).toBe("\uFEFFphone;outcome;detail;normalized_phone;line\r\n+55 11 96000-0000;pending;not sent: dry run;5511960000000;1\r\n");
   });
+});
 
-  it("refuses to run while another run holds the journal's lock", async () => {
-    const file = list(3);
-    writeFileSync(`${file}.zapi-journal.jsonl.lock`, `${process.pid}\n`);
-    const stub = await zapiStub();
-    const ran = await run(args(file), cliEnv(stub.url));
-    expect(ran.code).toBe(2);
-    expect(ran.stderr).toContain(`Another run (process ${process.pid}) is using the journal`);
-    expect(stub.batches).toEqual([]);
+describe("remove-participants", () => {
+  it("removes members, skips people not in, and gives each person removed, not-a-member or still-a-member", async () => {
+    const phones = sentPhones(4);
+    const mock = await zapiMock({ members: [phones[0]!, "551160000001", phones[2]!] });
+    const file = list(writtenPhones(4));
+    const env = cliEnv(mock.url);
+    const ran = await run(remove(file, "--report", `${file}.csv`), env);
+    expect(ran.code, ran.stderr).toBe(0);
+    // The member listed without the ninth digit is sent with it, as the client writes every
+    // Brazilian mobile: Z-API takes either form for the same number (the mock does too).
+    expect(mock.removals).toEqual([[phones[0], phones[1], phones[2]]]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["removed", "removed", "removed", "not-a-member"]);
+    expect(mock.memberPhones()).toEqual([]);
+    expect(existsSync(`${file}.zapi-remove-journal.jsonl`)).toBe(true);
+
+    // A member known only by a Linked ID may be any phone not found: those are sent too.
+    const hidden = await zapiMock({ members: [{ lid: "5@lid", phone: phones[1]! }, { lid: "6@lid", phone: "5521988880000" }] });
+    const lids = list(writtenPhones(3));
+    const sent = await run(remove(lids, "--report", `${lids}.csv`), cliEnv(hidden.url));
+    expect(sent.stdout).toContain("0 of your phones found; 2 members shown only by a Linked ID (@lid), which no phone can be matched to, so the other 3 are sent too");
+    expect(hidden.removals).toEqual([phones.slice(0, 3)]);
+    expect(Object.values(outcomes(`${lids}.csv`))).toEqual(["unconfirmed", "unconfirmed", "unconfirmed"]);
+    expect(hidden.memberPhones()).toEqual(["5521988880000"]);
+
+    const stubborn = await zapiMock({ members: [phones[0]!], fault: (op) => (op === "remove" ? { act: false } : undefined) });
+    const still = list(writtenPhones(1));
+    const kept = await run(remove(still, "--report", `${still}.csv`), cliEnv(stubborn.url));
+    expect(kept.code).toBe(1);
+    expect(Object.values(outcomes(`${still}.csv`))).toEqual(["still-a-member"]);
+  });
+});
+
+describe("exit codes and conventions", () => {
+  it("--version, --help listing both commands, no command (usage, exit 2), an unknown command or option naming the nearest", async () => {
+    expect(await run(["--version"], {})).toMatchObject({ code: 0, stdout: `zapi-client ${VERSION}\n` });
+    expect((await run(["add-participants", "--version"], {})).stdout).toBe(`zapi-client ${VERSION}\n`);
+    const help = await run(["--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("add-participants");
+    expect(help.stdout).toContain("remove-participants");
+    const none = await run([], {});
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("Usage: zapi-client <command>");
+    expect(none.stdout).toBe("");
+    const command = await run(["add-participant"], {});
+    expect(command).toMatchObject({ code: 2, stdout: "" });
+    expect(command.stderr).toContain('Unknown command "add-participant": did you mean add-participants?');
+    const option = await run(["add-participants", "--community", "1", "--file", "x", "--auto-invite", "--batch", "5"], {});
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain('Unknown option "--batch": did you mean --batch-size?');
+    for (const text of ["--community ID", "--auto-invite", "--resend-unknown", "--max-per-day", "--check", "Examples:", "Exit codes:"]) expect((await run(["add-participants", "--help"], {})).stdout).toContain(text);
+    expect((await run(["remove-participants", "--help"], {})).stdout).toContain("removed, not-a-member");
   });
 
   it.each<[string, string[], string]>([
@@ -178,9 +390,9 @@ describe("add-participants, in-process", () => {
     ["a bad country", ["add-participants", "--community", "1", "--file", "x", "--auto-invite", "--country", "XX"], '--country "XX" is not a country code'],
     ["a bad pause", ["add-participants", "--community", "1", "--file", "x", "--auto-invite", "--pause", "soon"], '--pause "soon" must be a number of seconds'],
     ["a batch too big", ["add-participants", "--community", "1", "--file", "x", "--auto-invite", "--batch-size", "5000"], '--batch-size "5000" must be a whole number from 1 to 1000'],
-    ["an unknown option", ["add-participants", "--community", "1", "--file", "x", "--auto-invite", "--batch", "5"], "Unknown option '--batch'"],
+    ["a bad daily limit", ["add-participants", "--community", "1", "--file", "x", "--auto-invite", "--max-per-day", "0"], '--max-per-day "0" must be a whole number from 1'],
     ["a stray argument", ["add-participants", "--community", "1", "--file", "x", "--auto-invite", "extra.csv"], 'Unexpected argument "extra.csv"'],
-    ["an unknown command", ["add-people"], 'Unknown command "add-people"'],
+    ["an invitation choice on a removal", ["remove-participants", "--community", "1", "--file", "x", "--no-auto-invite"], "remove-participants takes no --no-auto-invite"],
   ])("exits 2 on %s, naming it", async (_, argv, message) => {
     const ran = await run(argv, {});
     expect(ran.code).toBe(2);
@@ -189,40 +401,103 @@ describe("add-participants, in-process", () => {
   });
 
   it.each<[string, (dir: string) => string[], string]>([
-    ["a missing file", (dir) => args(join(dir, "nope.csv")), "no such file"],
-    ["a CSV without a phone column", (dir) => args(write(dir, "a.csv", "name,email\nAna,a@x\n")), 'Cannot tell which column holds the phones: the header on line 1 is "name", "email"'],
-    ["two phone-like columns", (dir) => args(write(dir, "a.csv", "telefone;celular\n1;2\n")), 'More than one column looks like the phone column: "telefone" and "celular"'],
-    ["a --column that is not there", (dir) => [...args(write(dir, "a.csv", "name,tel\nAna,1\n")), "--column", "Mobile"], '--column "Mobile" is not a column of the header on line 1: "name", "tel"'],
-    ["an unclosed quote", (dir) => args(write(dir, "a.csv", 'name,phone\n"Ana,1\nBia,2\n')), 'line 2: a quoted field opens here and is never closed'],
-    ["a file that is not UTF-8", (dir) => args(write(dir, "a.csv", Buffer.from("nome;telefone\nJo\xe3o;11 91234-5678\n", "latin1"))), "is not UTF-8 (line 2 is the first that is not)"],
-    ["no valid phone", (dir) => args(write(dir, "a.txt", "123\n456\n")), "Nothing to send:"],
-    ["missing credentials", (dir) => args(write(dir, "a.txt", "+55 11 91234-5678\n")), "Set ZAPI_INSTANCE_ID and ZAPI_TOKEN"],
-    ["a --journal that is the input", (dir) => [...args(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", join(dir, "a.txt")], "is the input file itself: it would be overwritten"],
-    ["a --report in a folder that does not exist", (dir) => [...args(write(dir, "a.txt", "+55 11 91234-5678\n")), "--report", join(dir, "no", "r.csv")], "cannot write in"],
-    ["a --report that is the input", (dir) => [...args(write(dir, "a.txt", "+55 11 91234-5678\n")), "--report", join(dir, "a.txt")], "is the input file itself: it would be overwritten"],
+    ["a missing file", (dir) => add(join(dir, "nope.csv")), "no such file"],
+    ["a CSV without a phone column", (dir) => add(write(dir, "a.csv", "name,email\nAna,a@x\n")), 'Cannot tell which column holds the phones: the header on line 1 is "name", "email"'],
+    ["two phone-like columns", (dir) => add(write(dir, "a.csv", "telefone;celular\n1;2\n")), 'More than one column looks like the phone column: "telefone" and "celular"'],
+    ["a --column that is not there", (dir) => [...add(write(dir, "a.csv", "name,tel\nAna,1\n")), "--column", "Mobile"], '--column "Mobile" is not a column of the header on line 1: "name", "tel"'],
+    ["an unclosed quote", (dir) => add(write(dir, "a.csv", 'name,phone\n"Ana,1\nBia,2\n')), "line 2: a quoted field opens here and is never closed"],
+    ["a file that is not UTF-8", (dir) => add(write(dir, "a.csv", Buffer.from("nome;telefone\nJo\xe3o;11 91234-5678\n", "latin1"))), "is not UTF-8 (line 2 is the first that is not)"],
+    ["no valid phone", (dir) => add(write(dir, "a.txt", "123\n456\n")), "Nothing to send:"],
+    ["missing credentials", (dir) => add(write(dir, "a.txt", "+55 11 91234-5678\n")), "Set ZAPI_INSTANCE_ID and ZAPI_TOKEN"],
+    ["a --journal that is the input", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", join(dir, "a.txt")], "is the input file itself: it would be overwritten"],
+    ["a --report in a folder that does not exist", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--report", join(dir, "no", "r.csv")], "cannot write in"],
+    ["a journal that is a folder", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", dir], "Cannot read the journal"],
+    ["a journal that cannot be written", (dir) => [...add(write(dir, "a.txt", "+55 11 91234-5678\n")), "--journal", join(write(dir, "f", ""), "j.jsonl")], "/f/j.jsonl.lock for the journal"],
+    ["a file too large to read", (dir) => add(write(dir, "a.txt", `${"+55 11 91234-5678\n".repeat(100)}`)), "is too large to read: 2 MiB, and the command reads lists up to 1 MiB. Split it"],
   ])("exits 2 on %s, naming it, and sends nothing", async (name, argv, message) => {
-    const stub = await zapiStub();
-    const env = name === "missing credentials" ? { ZAPI_BASE_URL: stub.url } : cliEnv(stub.url);
-    const ran = await run(argv(workDir()), env);
+    const mock = await zapiMock();
+    const env = name === "missing credentials" ? { ZAPI_BASE_URL: mock.url } : cliEnv(mock.url);
+    const ran = await run(argv(workDir()), env, name === "a file too large to read" ? { maxInputBytes: 1000 } : {});
     expect(ran.code).toBe(2);
-    expect(ran.stderr).toContain(message);
-    expect(stub.batches).toEqual([]);
+    expect(ran.stderr.replace("1 MiB, and", "1 MiB, and")).toContain(message.replace("2 MiB", "1 MiB"));
+    expect(mock.batches).toEqual([]);
   });
 
-  it("--help shows the options and examples; no argument shows the commands", async () => {
-    const help = await run(["add-participants", "--help"], {});
-    expect(help.code).toBe(0);
-    for (const text of ["--community ID", "--auto-invite", "--resend-unknown", "Examples:", "--dry-run", "Exit codes:"]) expect(help.stdout).toContain(text);
-    expect((await run([], {})).stdout).toContain("add-participants");
+  it("shows a server's error text with its control and bidi characters escaped", async () => {
+    const mock = await zapiMock({ fault: (op) => (op === "add" ? { status: 400, body: { error: "bad \u202Eevil\x1b[2J" }, act: false } : undefined) });
+    const ran = await run(add(list(writtenPhones(1))), cliEnv(mock.url));
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain("\\u202E");
+    expect(ran.stderr).not.toMatch(/[\u202E\x1b]/);
   });
 
-  it("reads a one-phone-per-line file with a header, and a CSV through --column", async () => {
+  it("echoes cells cut to 80 characters, with control and bidi characters shown as escapes", async () => {
     const dir = workDir();
-    const lines = await run(args(write(dir, "a.txt", "Phone numbers\n\n(11) 91234-5678\n  +351 912 345 678  \n"), "--dry-run"), {});
-    expect(lines.stdout).toContain('one phone per line, under the header "Phone numbers", 2 lines with a phone');
-    expect(lines.stdout).toContain("valid      2 phones");
-    const byName = await run([...args(write(dir, "b.csv", "Name\tContact\tNotes\nAna\t(11) 91234-5678\tx\n"), "--dry-run"), "--column", "contact"], {});
-    expect(byName.stdout).toContain('the column "Contact" of a tab-separated file, 1 line with a phone');
+    const evil = `\u202E\x1b[2J${"9".repeat(200)}`;
+    const ran = await run(add(write(dir, "a.txt", `phone\n${evil}\n+55 11 96000-0000\n`), "--dry-run"), {});
+    expect(ran.stdout).toContain(`line 2: "\\u202E\\u001B[2J${"9".repeat(75)}"… (205 characters): not a phone number`);
+    expect(ran.stdout).not.toContain("\u202E");
+    expect(ran.stdout).not.toContain("\x1b");
+  });
+});
+
+describe("nothing is sent twice, whatever the machine does", () => {
+  it("a full disk: a journal line written short sends nothing (exit 2), and the rerun counts its batch unknown, never unsent", async () => {
+    const mock = await zapiMock();
+    const file = list(writtenPhones(12));
+    const env = cliEnv(mock.url);
+    let lines = 0;
+    // The journal's header and first batch go through; its sending line is cut short.
+    const disk: LineWriter = {
+      append(fd, text) {
+        lines++;
+        if (text.includes('"e":"sending"') && lines > 0) {
+          writeFileSync(fd, text.slice(0, 10));
+          throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+        }
+        writeFileSync(fd, text);
+      },
+    };
+    const full = await run(add(file), env, { writer: disk });
+    expect(full.code).toBe(2);
+    expect(full.stderr).toContain("Cannot write the journal");
+    expect(full.stderr).toContain("the disk is full");
+    expect(full.stderr).toContain("was not sent, and nothing else was");
+    expect(mock.batches).toEqual([]);
+    const rerun = await run(add(file, "--report", `${file}.csv`), env);
+    expect(rerun.stdout).toContain("10 unknown: not sent again; --resend-unknown would");
+    expect(mock.batches).toEqual([sentPhones(2, 10)]);
+    expect(Object.values(outcomes(`${file}.csv`)).filter((o) => o === "unknown")).toHaveLength(10);
+    expect(rerun.code).toBe(1);
+  });
+
+  it("a daily count that cannot be written sends nothing", async () => {
+    const mock = await zapiMock();
+    const file = list(writtenPhones(3));
+    const env = cliEnv(mock.url);
+    writeFileSync(join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.jsonl`), "");
+    const disk: LineWriter = {
+      append(fd, text) {
+        if (text.includes('"kind":"add"')) throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+        writeFileSync(fd, text);
+      },
+    };
+    const ran = await run(add(file), env, { writer: disk });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain("Cannot write the daily count");
+    expect(mock.batches).toEqual([]);
+  });
+
+  it("refuses to run while another live run holds the journal's lock", async () => {
+    const file = list(writtenPhones(3));
+    const mock = await zapiMock();
+    const { currentOwner } = await import("../../src/cli/lock.js");
+    writeFileSync(`${file}.zapi-journal.jsonl.lock`, `${JSON.stringify(currentOwner())}\n`);
+    utimesSync(`${file}.zapi-journal.jsonl.lock`, new Date(), new Date());
+    const ran = await run(add(file), cliEnv(mock.url));
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(`Another run (process ${process.pid}`);
+    expect(mock.batches).toEqual([]);
   });
 });
 

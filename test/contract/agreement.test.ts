@@ -2,10 +2,14 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { operations, type Operations } from "../../generated/operations.js";
 import { dropRepeats, snapshot } from "../../src/core/input.js";
+import { phoneReader } from "../../src/core/phone-input.js";
+
+// The reader of a client without defaultCountry, as the clients below are.
+const readPhone = await phoneReader(undefined);
 
 /** The client's copy of an input, normalised and without repeats: what it would send. */
 function normalised(descriptor: { input: Parameters<typeof snapshot>[0] }, input: unknown): unknown {
-  const snap = snapshot(descriptor.input, input === undefined ? {} : input);
+  const snap = snapshot(descriptor.input, input === undefined ? {} : input, readPhone);
   dropRepeats(snap.dedupe);
   return snap.value;
 }
@@ -32,9 +36,13 @@ import { readWire, wireFor } from "../helpers/wire.js";
 //   5 written as the string "5" in a query, an unknown field of an operation that has no
 //   body to put it in). Read back the way Prism reads the request, the input passes the
 //   client's check, so Prism must accept the request.
+// - "phone rule": the client refused only phones that cannot exist, or that are written
+//   without their country (libphonenumber-js says so, a client rule no JSON Schema can say).
+//   Prism sees digits and may accept them: nothing is asserted of its answer.
 // Differences that are not ours, also counted:
 // - "Prism laxer": Prism reads `Infinity` in a query as an integer (its ajv coercion does
 //   not check finiteness); the client refuses it.
+const TOKEN = "Vq8Xz3tok9f8e7d6c5b4a3";
 const seed = Number(process.env["FC_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
 const RUNS = Number(process.env["FC_RUNS"] ?? 60);
 
@@ -48,6 +56,7 @@ interface Counts {
   accepted: number;
   refused: number;
   lostOnTheWire: number;
+  phoneRule: number;
   prismLaxer: number;
 }
 const counts = new Map<Name, Counts>();
@@ -55,7 +64,7 @@ const counts = new Map<Name, Counts>();
 const redactor = createRedactor([]);
 function acceptedLocally(name: Name, input: unknown): boolean {
   try {
-    prepareRequest(name, operations[name], input, redactor);
+    prepareRequest(name, operations[name], input, redactor, readPhone);
     return true;
   } catch (error) {
     if (error instanceof ZApiValidationError) return false;
@@ -66,7 +75,7 @@ function acceptedLocally(name: Name, input: unknown): boolean {
 const prismRefuses = ({ status, violations }: Exchange) => status >= 400 && status < 500 && (violations !== null || status === 404);
 describe("the client's local check and Prism agree on every operation's input", () => {
   afterAll(() => {
-    const rows = [...counts].map(([name, c]) => `  ${name.padEnd(24)} accepted ${c.accepted}, refused ${c.refused}, lost on the wire ${c.lostOnTheWire}, Prism laxer ${c.prismLaxer}`);
+    const rows = [...counts].map(([name, c]) => `  ${name.padEnd(24)} accepted ${c.accepted}, refused ${c.refused}, lost on the wire ${c.lostOnTheWire}, phone rule ${c.phoneRule}, Prism laxer ${c.prismLaxer}`);
     console.log(`agreement property: seed ${seed}, ${RUNS} runs per operation (reproduce with FC_SEED=${seed} FC_RUNS=${RUNS})\n${rows.join("\n")}`);
   });
 
@@ -83,7 +92,9 @@ describe("the client's local check and Prism agree on every operation's input", 
     const sent: { url: string; method: string | undefined; body: unknown }[] = [];
     const client = createZApiClient({
       instanceId: "i",
-      token: "t",
+      // A token like a real one: the redactor hides every form of the token, and "t" would take
+      // every t of a problem's message.
+      token: TOKEN,
       baseUrl: prism.baseUrl,
       retry: false,
       fetch: (url, init) => {
@@ -91,9 +102,9 @@ describe("the client's local check and Prism agree on every operation's input", 
         return prism.fetch(url, init);
       },
     });
-    const prefix = `${prism.baseUrl}/instances/i/token/t`;
+    const prefix = `${prism.baseUrl}/instances/i/token/${TOKEN}`;
     const call = client[name] as (input: unknown) => Promise<unknown>;
-    const c: Counts = { accepted: 0, refused: 0, lostOnTheWire: 0, prismLaxer: 0 };
+    const c: Counts = { accepted: 0, refused: 0, lostOnTheWire: 0, phoneRule: 0, prismLaxer: 0 };
     counts.set(name, c);
 
     await fc.assert(
@@ -120,6 +131,10 @@ describe("the client's local check and Prism agree on every operation's input", 
         // Refused locally: nothing was sent, and Prism refuses what would have been.
         expect(sent).toEqual([]);
         expect(prism.exchanges).toEqual([]);
+        if (outcome.problemCount === outcome.problems.length && outcome.problems.every((p) => /^is (not a phone that can exist|written without its country code)/.test(p.message))) {
+          c.phoneRule++;
+          return;
+        }
         const response = await fetch(prefix + wire.path, {
           method: descriptor.method,
           headers: wire.body === undefined ? {} : { "content-type": "application/json" },
@@ -146,7 +161,7 @@ describe("the client's local check and Prism agree on every operation's input", 
     // Both sides of the line were explored (the bounds hold for every seed tried at 60 runs).
     if (RUNS >= 30) {
       expect(c.accepted, "accepted locally").toBeGreaterThan(RUNS / 10);
-      expect(c.refused + c.lostOnTheWire + c.prismLaxer, "refused locally").toBeGreaterThan(RUNS / 10);
+      expect(c.refused + c.lostOnTheWire + c.phoneRule + c.prismLaxer, "refused locally").toBeGreaterThan(RUNS / 10);
       expect(c.refused, "refused by both").toBeGreaterThan(RUNS / 60);
     }
   }, Math.max(60_000, RUNS * 250));

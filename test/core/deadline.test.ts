@@ -64,7 +64,7 @@ describe("deadlines sharing a timer", () => {
       import { createZApiClient } from ${JSON.stringify(`${projectRoot}dist/index.js`)};
       const fetch = async () => new Response('{"value":true}', { headers: { "content-length": "14" } });
       const client = createZApiClient({ instanceId: "i", token: "t", baseUrl: "http://127.0.0.1:9", fetch, timeoutMs: 60_000 });
-      console.log((await client.addParticipant({ autoInvite: true, communityId: "1", phones: ["1"] })).value);
+      console.log((await client.addParticipant({ autoInvite: true, communityId: "1", phones: ["5544999999999"] })).value);
     `;
     const started = performance.now();
     const { code, stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { timeout: 20_000 });
@@ -84,7 +84,7 @@ describe("deadlines sharing a timer", () => {
       const { createZApiClient } = await import(${JSON.stringify(`${projectRoot}dist/index.js`)});
       const fetch = (_url, init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
       const client = createZApiClient({ instanceId: "i", token: "t", baseUrl: "http://127.0.0.1:9", fetch, timeoutMs: 50, retry: false });
-      const call = () => client.addParticipant({ autoInvite: true, communityId: "1", phones: ["1"] }).then(() => "ok", (e) => e.name);
+      const call = () => client.addParticipant({ autoInvite: true, communityId: "1", phones: ["5544999999999"] }).then(() => "ok", (e) => e.name);
       const outcomes = await Promise.all([call(), call(), call()]);
       console.log(JSON.stringify({ outcomes, armed, left: timers.size }));
     `;

@@ -1,22 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { operations } from "../../generated/operations.js";
-import { dropRepeats, hash, normalizePhone } from "../../src/core/input.js";
+import { dropRepeats, hash } from "../../src/core/input.js";
+import { phoneReader } from "../../src/core/phone-input.js";
 import { createRedactor } from "../../src/core/redact.js";
 import { prepareRequest } from "../../src/core/request.js";
 import { createZApiClient, parseWebhook, ZApiError, ZApiValidationError, type AddParticipantInput } from "../../src/index.js";
 import { rejection } from "../helpers/secrets.js";
 
+// The reader a client without defaultCountry uses.
+const readPhone = await phoneReader(undefined);
+
 /** The add-participant body as it would be sent. */
 function prepareBody(input: unknown): AddParticipantInput {
-  return JSON.parse(prepareRequest("addParticipant", operations.addParticipant, input, createRedactor([])).body!);
+  return JSON.parse(prepareRequest("addParticipant", operations.addParticipant, input, createRedactor([]), readPhone).body!);
 }
 
-const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544988888888"] };
 
 function validationError(body: unknown): ZApiValidationError {
   try {
-    prepareRequest("addParticipant", operations.addParticipant, body, createRedactor([]));
+    prepareRequest("addParticipant", operations.addParticipant, body, createRedactor([]), readPhone);
   } catch (error) {
     if (error instanceof ZApiValidationError) return error;
     throw error;
@@ -24,22 +28,20 @@ function validationError(body: unknown): ZApiValidationError {
   throw new Error("expected a ZApiValidationError");
 }
 
-describe("phones are reduced to digits, then repeats dropped", () => {
+describe("phones are read as international numbers, then repeats dropped", () => {
   it.each([
     ["+55 (44) 99999-9999", "5544999999999"],
-    ["55 44 99999 9999", "5544999999999"],
-    ["55.44.99999.9999", "5544999999999"],
     ["+55-44-99999-9999", "5544999999999"],
+    ["+55 44 99999 9999", "5544999999999"],
     ["\t5544999999999\n", "5544999999999"],
     ["5544999999999", "5544999999999"],
   ])("%j becomes %j", (written, sent) => {
-    expect(normalizePhone(written)).toBe(sent);
     expect(prepareBody({ ...seed, phones: [written] }).phones).toEqual([sent]);
   });
 
-  it("drops phones that are the same once reduced, keeping the first", () => {
-    const body = prepareBody({ ...seed, phones: ["+55 44 99999-9999", "5544888888888", "5544999999999", "55 44 88888 8888"] });
-    expect(body.phones).toEqual(["5544999999999", "5544888888888"]);
+  it("drops phones that are the same once read, keeping the first", () => {
+    const body = prepareBody({ ...seed, phones: ["+55 44 99999-9999", "5544988888888", "5544999999999", "+55 44 98888 8888"] });
+    expect(body.phones).toEqual(["5544999999999", "5544988888888"]);
   });
 
   it("leaves the caller's object and list untouched", () => {
@@ -51,11 +53,16 @@ describe("phones are reduced to digits, then repeats dropped", () => {
     expect(input.phones).toBe(phones);
   });
 
-  it("does not turn letters or a second + into digits", () => {
-    expect(validationError({ ...seed, phones: ["55 44 9999-abcd"] }).problems).toEqual([
-      { path: "/phones/0", message: "must look like \"5544999999999\" (match the pattern ^[0-9]+$)", value: "55 44 9999-abcd" },
+  it("names a phone that cannot be read once, as written, with how to fix it", () => {
+    const error = validationError({ ...seed, phones: ["55 44 9999-abcd", "(44) 99999-9999", "++5544999999999"] });
+    expect(error.problemCount).toBe(3);
+    expect(error.problems.map((p) => [p.path, p.value])).toEqual([
+      ["/phones/0", "55 44 9999-abcd"],
+      ["/phones/1", "(44) 99999-9999"],
+      ["/phones/2", "++5544999999999"],
     ]);
-    expect(validationError({ ...seed, phones: ["++5544999999999"] }).problems[0]!.path).toBe("/phones/0");
+    expect(error.problems[1]!.message).toContain("without its country code");
+    expect(error.problems[1]!.message).toContain("defaultCountry");
   });
 });
 
@@ -68,27 +75,27 @@ describe("bad bodies are refused with every problem, where and what", () => {
     });
     expect(error).toBeInstanceOf(ZApiError);
     expect(error.problems).toEqual([
-      { path: "/phones/2", message: "must have at most 15 characters", value: "12345678901234567" },
-      { path: "/phones/3", message: "must look like \"5544999999999\" (match the pattern ^[0-9]+$)", value: "55-abc" },
+      { path: "/phones/2", message: "is not a phone that can exist: too long", value: "12345678901234567" },
+      { path: "/phones/3", message: expect.stringMatching(/^is written without its country code/), value: "55-abc" },
       { path: "/phones/4", message: "must be a string", value: 5544 },
       { path: "/extra", message: "is not allowed (known: autoInvite, communityId, phones)", value: "x" },
     ]);
-    expect(error.message).toContain("5 problems".replace("5", String(error.problems.length)));
-    expect(error.message).toContain('/phones/3 "55-abc" must look like "5544999999999" (match the pattern ^[0-9]+$)');
+    expect(error.message).toContain("4 problems");
+    expect(error.message).toContain('/phones/3 "55-abc" is written without its country code');
     expect(error.message).toContain("nothing was sent");
   });
 
   it("names both forms when the body has both ids", () => {
     const error = validationError({ ...seed, groupId: "120363019502650977-group" });
     expect(error.problems).toHaveLength(1);
-    expect(error.message).toMatch(/exactly one of Community form or Group form/);
+    expect(error.message).toMatch(/exactly one of AddParticipantToCommunity or AddParticipantToGroup/);
     expect(error.message).toContain("/groupId");
     expect(error.message).toContain("/communityId");
   });
 
   it("names both forms when the body has neither id", () => {
     const error = validationError({ autoInvite: true, phones: ["5544999999999"] });
-    expect(error.message).toMatch(/Community form: \/communityId is required \| Group form: \/groupId is required/);
+    expect(error.message).toMatch(/AddParticipantToCommunity: \/communityId is required \| AddParticipantToGroup: \/groupId is required/);
   });
 
   it("reports the group form's problems when the body is clearly a group", () => {
@@ -106,7 +113,7 @@ describe("bad bodies are refused with every problem, where and what", () => {
   });
 
   it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])("refuses an extra field named %s", (name) => {
-    const body = JSON.parse(`{"autoInvite":true,"communityId":"1","phones":["1"],"${name}":1}`);
+    const body = JSON.parse(`{"autoInvite":true,"communityId":"1","phones":["5544999999999"],"${name}":1}`);
     expect(validationError(body).problems).toEqual([{ path: `/${name}`, message: "is not allowed (known: autoInvite, communityId, phones)", value: 1 }]);
   });
 
@@ -129,42 +136,13 @@ describe("bad bodies are refused with every problem, where and what", () => {
   });
 });
 
-describe("normalizePhone removes what the regex it replaced removed", () => {
-  const DECORATION = /^[\s().-]*\+|[\s().-]+/g;
-  const byRegex = (phone: string) => phone.replace(DECORATION, "");
-
-  it("on every code unit, alone, around digits and after a +", () => {
-    for (let unit = 0; unit <= 0xffff; unit++) {
-      const c = String.fromCharCode(unit);
-      for (const phone of [c, `5${c}5`, `${c}+55`, `+${c}55`, `${c}${c}+5${c}`]) {
-        if (normalizePhone(phone) !== byRegex(phone)) expect([unit, normalizePhone(phone)]).toEqual([unit, byRegex(phone)]);
-      }
-    }
-  });
-
-  it("on random strings of digits, decorations, pluses and anything else", () => {
-    const unit = fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(..."0123456789") },
-      { weight: 4, arbitrary: fc.constantFrom(..." ()-.+\t\n\u00a0\u2028\u3000\ufeff") },
-      { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 1 }) },
-    );
-    const phone = fc.oneof(fc.array(unit, { maxLength: 24 }), fc.array(unit, { minLength: 60, maxLength: 160 })).map((parts) => parts.join(""));
-    fc.assert(fc.property(phone, (written) => normalizePhone(written) === byRegex(written)), { numRuns: 300 });
-  });
-
-  it("returns the very string when nothing is removed", () => {
-    const written = "55a44";
-    expect(normalizePhone(written)).toBe(written);
-  });
-});
-
 describe("dropRepeats keeps the first of each repeated string, in order", () => {
   const reference = (array: unknown[]) => {
     const seen = new Set<string>();
     return array.filter((item) => typeof item !== "string" || (!seen.has(item) && (seen.add(item), true)));
   };
   const item = fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom("5544999999999", "5544888888888", "1", "", "a", "\ud83d") },
+    { weight: 6, arbitrary: fc.constantFrom("5544999999999", "5544988888888", "1", "", "a", "\ud83d") },
     { weight: 6, arbitrary: fc.string({ maxLength: 3 }) },
     { weight: 1, arbitrary: fc.constantFrom(1, null, undefined, true, ["1"], { a: 1 }) },
   );

@@ -22,7 +22,7 @@ describe("load", () => {
           while (next < 200) {
             next++;
             const result = await client.addParticipant(seed, { signal: shared });
-            if (result.value === true) succeeded++;
+            if ("value" in result && result.value === true) succeeded++;
           }
         };
         await Promise.all(Array.from({ length: 50 }, worker));

@@ -6,8 +6,9 @@ import type { Schema } from "../../src/core/schema.js";
 // on both sides of it: a pattern gives strings that match it and strings that nearly do,
 // maxLength gives the exact limit and one past it, minimum gives the bound and one
 // below, required gives a missing field, additionalProperties: false an unknown one,
-// oneOf a body with the fields of two forms, x-zapi-phone the decorations the client
-// strips, x-zapi-dedupe repeats. "valid" mode keeps to values meant to pass; "mixed"
+// oneOf a body with the fields of two forms, x-zapi-phone people's phones as they write
+// them (international, since the client has no defaultCountry here), Linked IDs, and
+// numbers that cannot exist, x-zapi-dedupe repeats. "valid" mode keeps to values meant to pass; "mixed"
 // mode mostly does, with every kind of mistake mixed in.
 
 type Mode = "valid" | "mixed";
@@ -42,6 +43,7 @@ function pick(mode: Mode, valid: Weighted[], invalid: Weighted[]): fc.Arbitrary<
 }
 
 export function arbitraryFor(schema: Schema, mode: Mode): fc.Arbitrary<unknown> {
+  if (schema.phone) return participantArbitrary(mode);
   if (schema.oneOf) return oneOfArbitrary(schema.oneOf, mode);
   if (schema.const !== undefined) return pick(mode, [{ weight: 1, arbitrary: fc.constant(schema.const) }], [{ weight: 1, arbitrary: anything }]);
   if (schema.enum) return pick(mode, [{ weight: 1, arbitrary: fc.constantFrom(...schema.enum) }], [{ weight: 1, arbitrary: anything }]);
@@ -82,7 +84,6 @@ function stringArbitrary(schema: Schema, mode: Mode): fc.Arbitrary<unknown> {
   const valid: Weighted[] = [{ weight: 6, arbitrary: good }];
   if (typeof schema.example === "string") valid.push({ weight: 1, arbitrary: fc.constant(schema.example) });
   if (max !== undefined) valid.push({ weight: 1, arbitrary: good.map((text) => stretch(text, max)) });
-  if (schema.phone) valid.push({ weight: 3, arbitrary: fc.tuple(good, fc.nat(3)).map(([digits, how]) => decorate(digits, how)) });
   const invalid: Weighted[] = [
     { weight: 1, arbitrary: fc.constant("") },
     { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
@@ -94,19 +95,47 @@ function stringArbitrary(schema: Schema, mode: Mode): fc.Arbitrary<unknown> {
   return pick(mode, valid, invalid);
 }
 
-/** A phone as people write it: `+55 (44) 99999-9999`, `55.44.9999`, `55 44 …`. */
+// Phones that can exist (libphonenumber-js's max metadata says so of every one): Brazilian
+// mobiles in a dozen area codes, and Portuguese mobiles.
+const BRAZIL_AREAS = ["11", "21", "31", "41", "44", "47", "51", "61", "71", "81", "85", "91"];
+const realPhone = fc.oneof(
+  fc.tuple(fc.constantFrom(...BRAZIL_AREAS), fc.integer({ min: 0, max: 99_999_999 })).map(([area, n]) => `55${area}9${String(n).padStart(8, "0")}`),
+  fc.tuple(fc.constantFrom("1", "2", "3", "6"), fc.integer({ min: 0, max: 9_999_999 })).map(([kind, n]) => `3519${kind}${String(n).padStart(7, "0")}`),
+);
+const linkedId = fc.bigInt({ min: 10_000_000_000n, max: 999_999_999_999_999n }).map((n) => `${n}@lid`);
+
+/** A phone as people write it with its country: `5544999999999`, `+55 (44) 99999-9999`, `+55 44 …`. */
 function decorate(digits: string, how: number): string {
   const [a, b, c] = [digits.slice(0, 2), digits.slice(2, 4), digits.slice(4)];
   switch (how) {
     case 0:
       return `+${a} (${b}) ${c.slice(0, 5)}-${c.slice(5)}`;
     case 1:
-      return `${a}.${b}.${c}`;
+      return `+${a}.${b}.${c}`;
     case 2:
-      return ` ${a} ${b} ${c} `;
+      return ` +${a} ${b} ${c} `;
     default:
-      return `+${digits}`;
+      return digits;
   }
+}
+
+/** A person: a phone that can exist or a Linked ID; in mixed mode, also what is neither. */
+function participantArbitrary(mode: Mode): fc.Arbitrary<unknown> {
+  const valid: Weighted[] = [
+    { weight: 6, arbitrary: fc.tuple(realPhone, fc.nat(3)).map(([digits, how]) => decorate(digits, how)) },
+    { weight: 2, arbitrary: linkedId },
+  ];
+  const invalid: Weighted[] = [
+    // Written nationally, with no defaultCountry to read it by.
+    { weight: 2, arbitrary: realPhone.map((digits) => `(${digits.slice(2, 4)}) ${digits.slice(4, 9)}-${digits.slice(9)}`) },
+    // Digits that are no number anywhere, too short or too long.
+    { weight: 2, arbitrary: fc.stringMatching(/^[0-9]{1,6}$/) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[0-9]{16,18}$/) },
+    { weight: 1, arbitrary: fc.constantFrom("@lid", "123@LID", "12a@lid", "5544999999999@c.us", "") },
+    { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+    { weight: 1, arbitrary: anything },
+  ];
+  return pick(mode, valid, invalid);
 }
 
 function numberArbitrary(schema: Schema, type: "integer" | "number", mode: Mode): fc.Arbitrary<unknown> {

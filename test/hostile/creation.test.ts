@@ -248,7 +248,7 @@ describe("a secret passed in place of the options", () => {
 
 describe("per-call options (point 11)", () => {
   it.each([
-    [{ retry: false }, "retry"],
+    [{ retries: 2 }, "retries"],
     [{ timeout: 5_000 }, "timeout"],
     [{ signal: undefined, timeoutMs: 100, headers: { "X-A": "b" } }, "headers"],
     [{ clientToken: CLIENT_TOKEN }, "clientToken"],
@@ -258,7 +258,7 @@ describe("per-call options (point 11)", () => {
     const error = await rejection(createZApiClient({ ...base, clientToken: CLIENT_TOKEN, fetch }).addParticipant(seed, options as never));
     expect(error).toBeInstanceOf(ZApiError);
     expect(error.message).toContain(unknown);
-    expect(error.message).toContain("known: signal, timeoutMs");
+    expect(error.message).toContain("known: signal, timeoutMs, retry");
     expect(calls).toHaveLength(0);
     expectNoTrace(error);
   });

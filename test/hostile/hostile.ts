@@ -10,8 +10,8 @@ import { everyRendering } from "../helpers/secrets.js";
 export const TOKEN = "Vq8Xz3tok9f8e7d6c5b4a3";
 /** Like a real Client-Token: letters and digits. */
 export const CLIENT_TOKEN = "Wk4Jy7cli1a2b3c4d5e6f7";
-/** A token with everything a path token may hold that encoders disagree on. */
-export const ODD_TOKEN = "Yh2Nm5 ö/+%\"\\&=?#!~'(*)é-odd";
+/** A token with everything a path token may hold that encoders disagree on (no space: a token holding one is refused, as a pasted "Bearer x" would be). */
+export const ODD_TOKEN = "Yh2Nm5ö/+%\"\\&=?#!~'(*)é-odd";
 /** A Client-Token with every printable ASCII character encoders disagree on (no space: it is a header). */
 export const ODD_CLIENT_TOKEN = "Rb6Tc1\"\\/+%&=?#!~'(*)<>;-odd";
 export const ALL_SECRETS = [TOKEN, CLIENT_TOKEN, ODD_TOKEN, ODD_CLIENT_TOKEN];

@@ -21,27 +21,31 @@ async function httpError(status: number, body: string, contentType = "applicatio
 
 describe("the server's own words (point 9)", () => {
   it.each([
-    ['{"error":"Instance not found"}', "Instance not found"],
-    ['{"message":"You need to restore the session"}', "You need to restore the session"],
-    ['{"error":"first","message":"second"}', "first"],
-  ])("a JSON error body %s: the message quotes it", async (body, said) => {
+    ['{"error":"Instance not found"}', "Instance not found", "instance-not-found"],
+    ['{"message":"You need to restore the session"}', "You need to restore the session", "session-restore-needed"],
+    ['{"error":"first","message":"second"}', "first: second", "unknown"],
+  ])("a JSON error body %s: the message quotes it, error and message both", async (body, said, reason) => {
     const error = await httpError(400, body);
-    expect(error.message).toBe(`Z-API answered HTTP 400 to POST: ${JSON.stringify(said)}`);
+    expect(error.message).toBe(`Z-API answered HTTP 400 to POST: ${JSON.stringify(said)} (${reason}: ${error.hint})`);
+    expect(error.serverText).toBe(said);
+    expect(error.reason).toBe(reason);
   });
 
   it.each(["\n", "\r\n"])("a text body: its first line, trimmed (lines end in %j)", async (eol) => {
     const error = await httpError(502, `  Bad gateway: upstream timed out  ${eol}<html>lots more</html>${eol}`, "text/plain");
-    expect(error.message).toBe('Z-API answered HTTP 502 to POST: "Bad gateway: upstream timed out"');
+    expect(error.message).toMatch(/^Z-API answered HTTP 502 to POST: "Bad gateway: upstream timed out" \(unknown: /);
+    expect(error.serverText).toBe("Bad gateway: upstream timed out");
   });
 
   it("the server's words echoing the token and Client-Token: redacted", async () => {
     const error = await httpError(401, JSON.stringify({ error: `token ${TOKEN} with ${CLIENT_TOKEN} refused` }));
-    expect(error.message).toBe('Z-API answered HTTP 401 to POST: "token [redacted] with [redacted] refused"');
+    expect(error.message).toMatch(/^Z-API answered HTTP 401 to POST: "token \[redacted\] with \[redacted\] refused" \(unknown: /);
+    expect(error.serverText).toBe("token [redacted] with [redacted] refused");
   });
 
   it("long words: cut at 200 characters, after redaction", async () => {
     const error = await httpError(400, JSON.stringify({ error: `${"w".repeat(195)}${TOKEN}${"w".repeat(500)}` }));
-    expect(error.message).toMatch(/^Z-API answered HTTP 400 to POST: "w{195}\[reda… \(\d+ more characters\)"$/);
+    expect(error.message).toMatch(/^Z-API answered HTTP 400 to POST: "w{195}\[reda… \(\d+ more characters\)" \(unknown: /);
   });
 
   it("terminal escapes and line breaks in the words: escaped, never printed raw", async () => {
@@ -66,12 +70,12 @@ describe("the server's own words (point 9)", () => {
 describe("hints (point 9)", () => {
   it("405: the method this operation uses", async () => {
     const error = await httpError(405, '{"error":"Method Not Allowed"}');
-    expect(error.message).toBe('Z-API answered HTTP 405 to POST: "Method Not Allowed" (the method was not allowed: this operation is a POST)');
+    expect(error.message).toBe('Z-API answered HTTP 405 to POST: "Method Not Allowed" (method-not-allowed: the method was not allowed; this operation is a POST, as the docs say)');
   });
 
   it("415: the content type to send", async () => {
     const error = await httpError(415, '{"error":"Unsupported Media Type"}');
-    expect(error.message).toContain("(the Content-Type was not accepted: send application/json)");
+    expect(error.message).toContain("(unsupported-media-type: the Content-Type was not accepted; send application/json)");
   });
 
   it('{"error":"null not allowed"} with no Client-Token sent: how to send one', async () => {
@@ -81,7 +85,7 @@ describe("hints (point 9)", () => {
     const error = await rejection(client.addParticipant(seed));
     expect(server.requests[0]!.headers["client-token"]).toBeUndefined();
     expect(error.message).toBe(
-      'Z-API answered HTTP 400 to POST: "null not allowed" (the account\'s Client-Token is active and none was sent: set `clientToken` or ZAPI_CLIENT_TOKEN)',
+      'Z-API answered HTTP 400 to POST: "null not allowed" (client-token-missing: the account\'s Client-Token is active and none was sent; set `clientToken` (or ZAPI_CLIENT_TOKEN) to the account security token from the Z-API panel)',
     );
   });
 
@@ -89,14 +93,14 @@ describe("hints (point 9)", () => {
     const { fetch } = fakeFetch(() => new Response(null, { status: 301, headers: { location: `https://other.example/instances/inst/token/${TOKEN}/x` } }));
     const error = (await rejection(clientFor("https://api.z-api.io", { fetch }).addParticipant(seed))) as ZApiHttpError;
     expect(error.message).toBe(
-      "Z-API answered HTTP 301 to POST (a redirect to https://other.example/instances/inst/token/[redacted]/x; redirects are not followed, so the credentials never leave baseUrl's origin)",
+      'Z-API answered HTTP 301 to POST, redirecting to "https://other.example/instances/inst/token/[redacted]/x" (redirect: redirects are not followed, so the credentials never leave baseUrl\'s origin; the Location is in `error.location`)',
     );
   });
 
   it.each([
     [{ autoInvite: true, groupId: "120363019502650977", phones: ["5544999999999"] }, "/groupId", '"120363019502650977" must look like "120363019502650977-group"'],
     [{ autoInvite: true, groupId: "my group", phones: ["5544999999999"] }, "/groupId", 'must look like "120363019502650977-group" (match the pattern ^[0-9]+-(group|[0-9]+)$)'],
-    [{ ...seed, phones: ["55 44 9999-abcd"] }, "/phones/0", '"55 44 9999-abcd" must look like "5544999999999" (match the pattern ^[0-9]+$)'],
+    [{ autoInvite: true, groupId: "55 44 9999-abcd", phones: ["5544999999999"] }, "/groupId", '"55 44 9999-abcd" must look like "120363019502650977-group"'],
   ])("a failed pattern check says what the value should look like", async (input, path, says) => {
     const { fetch, calls } = fakeFetch(() => new Response('{"value":true}'));
     const error = (await rejection(clientFor("https://api.z-api.io", { fetch }).addParticipant(input))) as ZApiValidationError;

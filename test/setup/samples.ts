@@ -14,6 +14,26 @@ export interface SamplesCheck {
   output: string;
 }
 
+/**
+ * Code a user may get wrong, checked in the same tsc run: each file must fail, and its
+ * error must read in the user's words (test/types-words.test.ts).
+ */
+export const MISTAKES: Readonly<Record<string, string>> = {
+  "mistake-both-ids.ts": `import { createZApiClient } from "zapi-client";
+const zapi = createZApiClient();
+export const both = zapi.addParticipant({ autoInvite: true, communityId: "120363019502650977", groupId: "120363019502650977-group", phones: ["5544999999999"] });
+`,
+  "mistake-no-phones.ts": `import { createZApiClient } from "zapi-client";
+const zapi = createZApiClient();
+export const none = zapi.addAdmin({ groupId: "120363019502650977-group" });
+`,
+  "mistake-unread-empty-answer.ts": `import { createZApiClient } from "zapi-client";
+const zapi = createZApiClient();
+const result = await zapi.removeParticipant({ groupId: "120363019502650977-group", phones: ["5544999999999"] });
+export const value: boolean = result.value;
+`,
+};
+
 /** The README's ```ts blocks, in order. */
 export function readmeSamples(): string[] {
   const readme = readFileSync(`${projectRoot}README.md`, "utf8");
@@ -35,6 +55,7 @@ export async function checkSamples(): Promise<SamplesCheck> {
     files.push(name);
   };
   readmeSamples().forEach((source, i) => write(`readme-${i + 1}.ts`, source));
+  for (const [name, source] of Object.entries(MISTAKES)) write(name, source);
   for (const { operationId, samples, webhook } of (await documentedSpec()).operations) {
     if (webhook) continue;
     for (const { source } of samples) write(`${operationId}.ts`, source);
@@ -74,4 +95,18 @@ export function diagnosticsOf(check: SamplesCheck, file: string): string[] {
 /** Whether tsc read `file` (so a clean run really covered it). */
 export function wasChecked(check: SamplesCheck, file: string): boolean {
   return check.output.split("\n").includes(join(check.dir, file));
+}
+
+/** Every diagnostic tsc gave for `file`, each with the indented lines that elaborate it. */
+export function fullDiagnosticsOf(check: SamplesCheck, file: string): string[] {
+  const found: string[] = [];
+  let current: string[] | undefined;
+  for (const line of check.output.split("\n")) {
+    if (/^\S+\(\d+,\d+\): /.test(line)) {
+      current = `/${line.slice(0, line.indexOf("("))}`.endsWith(`/${file}`) ? [line] : undefined;
+      if (current) found.push("");
+    } else if (current && line.startsWith(" ")) current.push(line);
+    if (current) found[found.length - 1] = current.join("\n");
+  }
+  return found;
 }

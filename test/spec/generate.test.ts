@@ -29,6 +29,6 @@ describe("npm run generate", () => {
   });
 
   it("has exactly the files the README lists", () => {
-    expect(readdirSync(join(projectRoot, "generated")).sort()).toEqual(["operations.ts", "version.ts", "webhooks.ts", "zapi.ts"]);
+    expect(readdirSync(join(projectRoot, "generated")).sort()).toEqual(["errors.ts", "operations.ts", "version.ts", "webhooks.ts", "zapi.ts"]);
   });
 });

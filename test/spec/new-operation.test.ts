@@ -5,12 +5,14 @@ import { projectRoot, run } from "../helpers/project.js";
 
 // Adding an operation takes a spec change and `npm run generate`, and nothing in src/:
 // proven on a copy of the project, with the copy's own generator, type-check and code.
-const NEW_OPERATION = `  /instances/{instanceId}/token/{token}/group-invitation-metadata:
+// The operation is made up (Z-API has no /test-only-invitation), so that it can never be
+// one the spec already has.
+const NEW_OPERATION = `  /instances/{instanceId}/token/{token}/test-only-invitation:
     parameters:
       - $ref: '#/components/parameters/InstanceId'
       - $ref: '#/components/parameters/InstanceToken'
     get:
-      operationId: getGroupInvitationMetadata
+      operationId: getTestOnlyInvitation
       summary: Get a group's metadata from an invitation link
       description: A test-only operation, added to a copy of the spec.
       tags:
@@ -75,13 +77,13 @@ const CLASHING_BODY = `      operationId: getGroupInvitationLink
                   type: string
 `;
 
-const USAGE = `import { createZApiClient, type GetGroupInvitationMetadataResult } from "zapi-client";
+const USAGE = `import { createZApiClient, type GetTestOnlyInvitationResult } from "zapi-client";
 
 const client = createZApiClient({ instanceId: "i", token: "t" });
-export const metadata: Promise<GetGroupInvitationMetadataResult> = client.getGroupInvitationMetadata({ url: "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd" });
+export const metadata: Promise<GetTestOnlyInvitationResult> = client.getTestOnlyInvitation({ url: "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd" });
 export const phone = metadata.then((result): string => result.phone);
 // @ts-expect-error url is required
-void client.getGroupInvitationMetadata({});
+void client.getTestOnlyInvitation({});
 `;
 
 const tool = (...parts: string[]) => join(projectRoot, ...parts);
@@ -147,10 +149,10 @@ describe("a new operation in the spec", () => {
   it("is generated with no change to src/", () => {
     expect(generated.code, generated.stderr).toBe(0);
     const operationsFile = readFileSync(join(copy, "generated/operations.ts"), "utf8");
-    expect(operationsFile).toContain("getGroupInvitationMetadata: /* @__PURE__ */ JSON.parse('{");
-    expect(operationsFile).toContain('"path":"/group-invitation-metadata"');
-    expect(operationsFile).toContain("export type GetGroupInvitationMetadataInput");
-    expect(readFileSync(join(copy, "generated/zapi.ts"), "utf8")).toContain("getGroupInvitationMetadata: {");
+    expect(operationsFile).toContain("getTestOnlyInvitation: '{");
+    expect(operationsFile).toContain('"path":"/test-only-invitation"');
+    expect(operationsFile).toContain("export type GetTestOnlyInvitationInput");
+    expect(readFileSync(join(copy, "generated/zapi.ts"), "utf8")).toContain("getTestOnlyInvitation: {");
     // Nothing under src/ was added, removed or changed.
     const files = filesUnder(tool("src"));
     expect(filesUnder(join(copy, "src"))).toEqual(files);
@@ -180,8 +182,8 @@ describe("a new operation in the spec", () => {
         return new Response(JSON.stringify({ phone: "120363019502650977-group", subject: "Meu grupo", extra: 1 }), { status: 200, headers: { "content-type": "application/json" } });
       },
     });
-    expect(typeof client["getGroupInvitationMetadata"]).toBe("function");
-    const method = client["getGroupInvitationMetadata"]!;
+    expect(typeof client["getTestOnlyInvitation"]).toBe("function");
+    const method = client["getTestOnlyInvitation"]!;
 
     for (const bad of [{ url: "http://x" }, {}, { url: "https://x", other: 1 }, { url: "https://x'y" }, { url: "https://x y" }]) {
       const error = await method(bad).then(
@@ -195,7 +197,7 @@ describe("a new operation in the spec", () => {
     expect(calls).toEqual([]);
 
     const result = await method({ url: "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd" });
-    expect(calls).toEqual([{ url: "https://z.example/instances/i/token/t/group-invitation-metadata?url=https%3A%2F%2Fchat.whatsapp.com%2FC1adgkdEGki7554BWDdMkd", method: "GET" }]);
+    expect(calls).toEqual([{ url: "https://z.example/instances/i/token/t/test-only-invitation?url=https%3A%2F%2Fchat.whatsapp.com%2FC1adgkdEGki7554BWDdMkd", method: "GET" }]);
     // Only the fields the new 200 schema declares come back.
     expect(result).toEqual({ phone: "120363019502650977-group", subject: "Meu grupo" });
   });

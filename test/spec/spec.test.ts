@@ -7,11 +7,11 @@ import { projectRoot } from "../helpers/project.js";
 
 // The rules the spec must encode, checked on the schema generated from it. The contract
 // tests send the same bodies to Prism, which reads the spec itself.
-const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544888888888"] };
+const seed = { autoInvite: true, communityId: "120363019502650977", phones: ["5544999999999", "5544988888888"] };
 const addParticipantRequestSchema = operations.addParticipant.input;
 const addParticipantResultSchema = operations.addParticipant.result;
 const validate = (schema: Schema, value: unknown) => check(schema, value).problems;
-const group = { autoInvite: true, groupId: "120363019502650977-group", phones: ["5544999999999", "5544888888888"] };
+const group = { autoInvite: true, groupId: "120363019502650977-group", phones: ["5544999999999", "5544988888888"] };
 
 export const invalidBodies: Record<string, unknown> = {
   "both ids": { ...seed, groupId: "120363019502650977-group" },
@@ -26,6 +26,8 @@ export const invalidBodies: Record<string, unknown> = {
   "missing phones": { autoInvite: true, communityId: seed.communityId },
   "autoInvite as a string": { ...seed, autoInvite: "true" },
   "a group id in no documented format": { ...group, groupId: "120363019502650977" },
+  "a Linked ID without its digits": { ...seed, phones: ["@lid"] },
+  "a Linked ID with a letter": { ...seed, phones: ["22178394068192x@lid"] },
 };
 
 describe("spec/zapi.yaml", () => {
@@ -38,6 +40,8 @@ describe("spec/zapi.yaml", () => {
     ["a group example in the current id format", group],
     ["a group id in the legacy format", { ...group, groupId: "5511999999999-1623281429" }],
     ["a phone of exactly 15 digits", { ...seed, phones: ["123456789012345"] }],
+    ["a Linked ID, as the join-request webhook names people", { ...seed, phones: ["221783940681929@lid"] }],
+    ["phones and Linked IDs together", { ...seed, phones: ["5544999999999", "221783940681929@lid"] }],
   ])("accepts %s", (_name, body) => {
     expect(validate(addParticipantRequestSchema, body)).toEqual([]);
   });
