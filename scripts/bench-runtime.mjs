@@ -4,7 +4,10 @@
 // against a clock. Rounds interleave A B C A B C after a warm-up, so machine noise hits
 // every variant alike; the median of the rounds is reported.
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import os from "node:os";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import createClient from "openapi-fetch";
 import { createZApiClient } from "zapi-client";
 
@@ -101,18 +104,19 @@ async function measure(/** @type {Record<string, () => Promise<unknown>>} */ fns
  * block of the same round, with their middle half, which shows how noisy the run was.
  * Returns the medians.
  */
-function report(/** @type {string} */ title, /** @type {Record<string, number[]>} */ samples) {
+function report(/** @type {string} */ title, /** @type {Record<string, number[]>} */ samples, baseName = "raw fetch") {
   const [base = []] = Object.values(samples);
   console.log(`\n${title}`);
   console.log(`  ${"".padEnd(36)} ${"ops/s".padStart(8)}   ${"ratio".padEnd(19)} ratio per round (middle half)`);
+  const width = Math.max(36, ...Object.keys(samples).map((name) => name.length));
   /** @type {Record<string, number>} */
   const medians = {};
   for (const [name, values] of Object.entries(samples)) {
     const perRound = values.map((value, round) => value / (base[round] ?? Number.NaN));
     medians[name] = median(values);
-    const ratio = `${(median(values) / median(base)).toFixed(3)}× raw fetch`;
+    const ratio = `${(median(values) / median(base)).toFixed(3)}× ${baseName}`;
     const spread = `${median(perRound).toFixed(3)}× (${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)})`;
-    console.log(`  ${name.padEnd(36)} ${median(values).toFixed(0).padStart(8)}   ${ratio.padEnd(19)} ${spread}`);
+    console.log(`  ${name.padEnd(width)} ${median(values).toFixed(0).padStart(8)}   ${ratio.padEnd(19)} ${spread}`);
   }
   return medians;
 }
@@ -166,13 +170,6 @@ const inMemoryFetch = /** @type {typeof fetch} */ (
   }
 );
 
-// scripts/bench.mjs runs each section in a fresh process. An in-memory call is a few
-// microseconds, and after the loopback rounds V8's code for fetch, Response and the client
-// had been shaped by real sockets: raw fetch in memory then took about twice as long.
-const section = process.argv[2];
-if (section === "loopback") await loopbackSection();
-else if (section === "memory") await memorySection();
-else throw new Error(`usage: bench-runtime.mjs loopback|memory (got ${section})`);
 
 async function loopbackSection() {
   console.log(`\n=== Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${os.platform()} ===`);
@@ -200,3 +197,147 @@ async function memorySection() {
   console.log(`  zapi-client's own cost: ${(clientUs - rawUs).toFixed(2)} µs a call (${clientUs.toFixed(2)} µs vs ${rawUs.toFixed(2)} µs raw),`);
   console.log(`  of which the timeout's AbortController and timer: ${(timedUs - rawUs).toFixed(2)} µs`);
 }
+
+// The webhook receiver against a bare node:http endpoint, both in a process of their own
+// (scripts/bench-receiver.mjs), sent deliveries two ways, interleaved:
+//   - over raw sockets from this process, a few microseconds each, so that the servers,
+//     not the sender, are what is measured: deliveries/s at saturation, and the servers'
+//     CPU time per delivery, which other tenants of the machine disturb less;
+//   - with fetch, as a Node sender would post them: fetch costs about as much as the
+//     servers, so this shows what a sender observes more than what a server can take.
+const RECEIVER_CALLS = 2_000;
+const RECEIVER_FETCH_CALLS = 400;
+const RECEIVER_CONNECTIONS = 10;
+const WEBHOOK_SECRET = "bench-secret-0123456789abcdef";
+// The spec's membership-approval example, as Z-API posts it; its messageId is made unique
+// per delivery, of one length, so every delivery passes deduplication.
+const delivery = {
+  isGroup: true, isNewsletter: false, instanceId: "A20DA9C0183A2D35A260F53F5D2B9244", messageId: "BENCH-0000000000",
+  phone: "5544999999999-group", connectedPhone: "5544999999999", fromMe: false, momment: 1682017970000, expiresAt: null,
+  status: "RECEIVED", chatName: "name", senderPhoto: "https://", senderName: "name", photo: null, broadcast: false,
+  participantPhone: "5544999999999", referenceMessageId: null, externalAdReply: null, forwarded: false, type: "ReceivedCallback",
+  notification: "MEMBERSHIP_APPROVAL_REQUEST", notificationParameters: ["5544999999999"], callId: null, code: null, requestMethod: "invite_link",
+};
+const RECEIVER_VARIANTS = {
+  bare: "(r0) bare node:http + JSON.parse",
+  empty: "(r1) receiver, dedupe store empty",
+  full: "(r2) receiver, store full (10,000 ids)",
+};
+
+async function receiverSection() {
+  console.log(`\n=== Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${os.platform()}: the webhook receiver ===`);
+  console.log(`${ROUNDS} interleaved rounds after ${WARMUP_ROUNDS} warm-up rounds, order rotated; secret, delivery check and dedupe on; the spec's join-request example, ${JSON.stringify(delivery).length} bytes, a new messageId each`);
+  const text = JSON.stringify(delivery);
+  const [before, after] = text.split("BENCH-0000000000");
+  const server = spawn(process.execPath, [fileURLToPath(new URL("bench-receiver.mjs", import.meta.url)), WEBHOOK_SECRET, text], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: /** @type {import("node:stream").Readable} */ (server.stdout) })[Symbol.asyncIterator]();
+  const ask = async (/** @type {string} */ line) => {
+    server.stdin?.write(`${line}\n`);
+    return String((await lines.next()).value);
+  };
+  try {
+    /** @type {Record<keyof RECEIVER_VARIANTS, number>} */
+    const ports = JSON.parse(String((await lines.next()).value));
+    let sent = 0;
+    const nextBody = () => `${before}BENCH-${String(sent++).padStart(10, "0")}${after}`;
+    const path = `/zapi/events?secret=${WEBHOOK_SECRET}`;
+    const raw = /** @type {Record<string, Awaited<ReturnType<typeof rawConnection>>[]>} */ ({});
+    for (const [key, port] of Object.entries(ports)) raw[key] = await Promise.all(Array.from({ length: RECEIVER_CONNECTIONS }, () => rawConnection(port)));
+    const overRaw = async (/** @type {string} */ key) => {
+      let left = RECEIVER_CALLS;
+      await Promise.all(
+        (raw[key] ?? []).map(async (connection) => {
+          while (left-- > 0) {
+            const body = nextBody();
+            await connection.send(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+          }
+        }),
+      );
+      return RECEIVER_CALLS;
+    };
+    const withFetch = async (/** @type {string} */ key) => {
+      const url = `http://127.0.0.1:${ports[/** @type {keyof RECEIVER_VARIANTS} */ (key)]}${path}`;
+      let left = RECEIVER_FETCH_CALLS;
+      await Promise.all(
+        Array.from({ length: RECEIVER_CONNECTIONS }, async () => {
+          while (left-- > 0) {
+            const response = await fetch(url, { method: "POST", body: nextBody(), headers: { "content-type": "application/json" } });
+            await response.arrayBuffer();
+            if (response.status !== 204) throw new Error(`the server answered ${response.status}`);
+          }
+        }),
+      );
+      return RECEIVER_FETCH_CALLS;
+    };
+    for (const [how, send] of /** @type {const} */ ([["over raw sockets", overRaw], ["with fetch", withFetch]])) {
+      /** @type {Record<string, number[]>} */
+      const samples = Object.fromEntries(Object.values(RECEIVER_VARIANTS).map((name) => [name, []]));
+      /** @type {Record<string, number[]>} */
+      const cpu = Object.fromEntries(Object.values(RECEIVER_VARIANTS).map((name) => [name, []]));
+      const entries = Object.entries(RECEIVER_VARIANTS);
+      for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+        for (const [key, name] of [...entries.slice(round % entries.length), ...entries.slice(0, round % entries.length)]) {
+          if (key === "empty") await ask("reset");
+          globalThis.gc?.();
+          const cpuBefore = Number(await ask("cpu"));
+          const started = process.hrtime.bigint();
+          const calls = await send(key);
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const cpuUs = Number(await ask("cpu")) - cpuBefore;
+          if (round >= WARMUP_ROUNDS) samples[name]?.push(calls / seconds), cpu[name]?.push(cpuUs / calls);
+        }
+      }
+      const calls = how === "with fetch" ? RECEIVER_FETCH_CALLS : RECEIVER_CALLS;
+      report(`Deliveries sent ${how} (${calls} a round, ${RECEIVER_CONNECTIONS} keep-alive connections): deliveries/s, ratios to (r0)`, samples, "bare");
+      const bareCpu = median(cpu[RECEIVER_VARIANTS.bare] ?? []);
+      console.log(`  the servers' CPU time a delivery (median): ${Object.entries(cpu).map(([name, values]) => `${name.slice(0, 4)} ${median(values).toFixed(1)} µs (${(bareCpu / median(values)).toFixed(3)}×)`).join(", ")}`);
+    }
+    for (const connection of Object.values(raw).flat()) connection.close();
+  } finally {
+    server.kill();
+  }
+}
+
+/** A keep-alive connection that sends one request at a time and expects 204 with no body. */
+function rawConnection(/** @type {number} */ port) {
+  return /** @type {Promise<{ send: (text: string) => Promise<void>, close: () => void }>} */ (
+    new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.setNoDelay(true);
+      /** @type {{ resolve: () => void, reject: (error: Error) => void } | undefined} */
+      let waiting;
+      let received = "";
+      socket.on("data", (data) => {
+        received += data.toString("latin1");
+        const end = received.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const head = received.slice(0, end);
+        received = received.slice(end + 4);
+        const done = waiting;
+        waiting = undefined;
+        if (head.startsWith("HTTP/1.1 204")) done?.resolve();
+        else done?.reject(new Error(`the server answered ${head.split("\r\n")[0]}`));
+      });
+      socket.on("error", (error) => (waiting ? waiting.reject(error) : reject(error)));
+      socket.on("connect", () =>
+        resolve({
+          send: (text) =>
+            new Promise((resolve, reject) => {
+              waiting = { resolve, reject };
+              socket.write(text);
+            }),
+          close: () => socket.destroy(),
+        }),
+      );
+    })
+  );
+}
+
+// scripts/bench.mjs runs each section in a fresh process. An in-memory call is a few
+// microseconds, and after the loopback rounds V8's code for fetch, Response and the client
+// had been shaped by real sockets: raw fetch in memory then took about twice as long.
+const section = process.argv[2];
+if (section === "loopback") await loopbackSection();
+else if (section === "memory") await memorySection();
+else if (section === "receiver") await receiverSection();
+else throw new Error(`usage: bench-runtime.mjs loopback|memory|receiver (got ${section})`);

@@ -1,10 +1,13 @@
 // @ts-check
-// `npm run bench`: every performance figure the README gives, from one run. The loopback
-// and in-memory rounds run on the Node that runs this and on Node 24 LTS (the npm
-// registry's `node` package, as `npm run test:node24` uses), one after the other, each
-// section in a process of its own and interleaved within itself. Ratios only compare
+// `npm run bench`: every performance figure the README gives, from one run. The loopback,
+// in-memory and webhook-receiver rounds run on the Node that runs this and on Node 24 LTS
+// (the npm registry's `node` package, as `npm run test:node24` uses), one after the other,
+// each section in a process of its own and interleaved within itself. Ratios only compare
 // figures measured in the same process.
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
@@ -17,16 +20,22 @@ const runtimes = [
 ];
 
 for (const { node } of runtimes) {
-  for (const section of ["loopback", "memory"]) {
+  for (const section of ["loopback", "memory", "receiver"]) {
     const ran = spawnSync(node, ["--expose-gc", `${projectRoot}scripts/bench-runtime.mjs`, section], { cwd: projectRoot, stdio: "inherit" });
     if (ran.status !== 0) process.exit(ran.status ?? 1);
   }
 }
 
-const size = await bundleSize();
-console.log(`\nBundle of the whole client, \`import * from "zapi-client"\` (esbuild, platform neutral, minified, openapi-fetch included)`);
-console.log(`  ${(size.minified / 1000).toFixed(2)} kB minified, ${(size.gzipped / 1000).toFixed(2)} kB gzipped (goal ≤ 10 kB gzipped)`);
-console.log(`  libphonenumber-js in it: ${size.phoneLibrary ? "YES" : "no"} (the add-participants command's own dependency)`);
+console.log("\nWhat a bundler carries (esbuild, platform neutral, minified, code splitting; a chunk loaded by import() counted apart)");
+for (const [what, code] of /** @type {[string, string][]} */ ([
+  ['`import { createZApiClient } from "zapi-client"`', 'import { createZApiClient } from "zapi-client";\nglobalThis.client = createZApiClient;\n'],
+  ['`import { createWebhookHandler, toNodeListener } from "zapi-client/webhooks"`', 'import { createWebhookHandler, toNodeListener } from "zapi-client/webhooks";\nglobalThis.receiver = [createWebhookHandler, toNodeListener];\n'],
+])) {
+  const size = await bundleSize(code);
+  const kB = (/** @type {number} */ bytes) => `${(bytes / 1000).toFixed(2)} kB`;
+  console.log(`  ${what}: ${kB(size.minified)} minified, ${kB(size.gzipped)} gzipped${size.lazy ? `; on demand: ${kB(size.lazy)} minified` : ""}`);
+  console.log(`    in it: the webhook receiver ${size.receiver ? "YES" : "no"}, the delivery schema ${size.schema ? "YES" : "no"}, libphonenumber-js ${size.phoneLibrary ? "YES" : "no"}, openapi-fetch ${size.openapiFetch ? "YES" : "no"}`);
+}
 
 for (const { label, node } of runtimes) {
   console.log(`\n${label}`);
@@ -44,21 +53,55 @@ function node24() {
   return execFileSync("npx", ["-y", "-p", "node@24", "--", "node", "-p", "process.execPath"], { cwd: projectRoot }).toString().trim();
 }
 
-async function bundleSize() {
-  const result = await esbuild.build({
-    stdin: { contents: 'import * as client from "zapi-client";\nglobalThis.zapiClient = client;\n', resolveDir: projectRoot, loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-  });
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return {
-    minified: code.byteLength,
-    gzipped: gzipSync(code, { level: 9 }).byteLength,
-    phoneLibrary: Buffer.from(code).toString().includes("libphonenumber"),
-  };
+/**
+ * The bundle a user's esbuild makes of `code`: what loads at once, minified and gzipped,
+ * and what only an import() loads. "zapi-client" resolves through a project of its own
+ * that links this package, as in a user's project (from this project's root, tsconfig's
+ * paths would send it to src/).
+ */
+async function bundleSize(/** @type {string} */ code) {
+  const app = mkdtempSync(join(tmpdir(), "zapi-bench-bundle-"));
+  try {
+    mkdirSync(join(app, "node_modules"));
+    symlinkSync(projectRoot, join(app, "node_modules", "zapi-client"), "dir");
+    const result = await esbuild.build({
+      stdin: { contents: code, resolveDir: app, loader: "js" },
+      bundle: true,
+      minify: true,
+      splitting: true,
+      outdir: join(app, "out"),
+      format: "esm",
+      platform: "neutral",
+      write: false,
+      metafile: true,
+    });
+    const outputs = result.metafile.outputs;
+    const byPath = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
+    const contents = (/** @type {string} */ name) => byPath.get(join(app, name)) ?? byPath.get(name) ?? new Uint8Array();
+    /** @type {Set<string>} */
+    const eager = new Set();
+    const visit = (/** @type {string} */ name) => {
+      if (eager.has(name)) return;
+      eager.add(name);
+      for (const imported of outputs[name]?.imports ?? []) if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
+    };
+    visit(Object.keys(outputs).find((name) => outputs[name]?.entryPoint !== undefined) ?? "");
+    const loaded = Buffer.concat([...eager].map((name) => contents(name)));
+    const text = loaded.toString();
+    const lazy = Object.keys(outputs).filter((name) => !eager.has(name) && !name.endsWith(".map"));
+    return {
+      minified: loaded.byteLength,
+      gzipped: gzipSync(loaded, { level: 9 }).byteLength,
+      lazy: lazy.reduce((sum, name) => sum + contents(name).byteLength, 0),
+      receiver: text.includes("Method Not Allowed"),
+      schema: text.includes("MEMBERSHIP_APPROVAL_REQUEST"),
+      // Its metadata, not its name: a message of the client names it.
+      phoneLibrary: text.includes("country_calling_codes"),
+      openapiFetch: text.includes("querySerializer"),
+    };
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
 }
 
 /**

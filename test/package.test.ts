@@ -8,6 +8,7 @@ import { projectRoot, run } from "./helpers/project.js";
 // fresh project, type-checked strictly and run against the Prism mock.
 const consumer = `
 import { createZApiClient, ZApiError, ZApiValidationError, type AddParticipantInput, type EmptyAnswer } from "zapi-client";
+import { createWebhookHandler, parseWebhook, toNodeListener, type WebhookEvent } from "zapi-client/webhooks";
 
 // Under exactOptionalPropertyTypes, an option read from somewhere may be undefined.
 const fromSecretStore: string | undefined = undefined;
@@ -27,7 +28,21 @@ try {
 } catch (error) {
   if (error instanceof ZApiValidationError && error instanceof ZApiError) refused = error.problems[0]?.path ?? "";
 }
-console.log(JSON.stringify({ result, refused }));
+// The receiver, from its own entry point; its errors are the client's classes.
+const seen: string[] = [];
+const secret = "consumer-secret-0123456789";
+const handler = createWebhookHandler({ secret, onEvent: (event: WebhookEvent) => void seen.push(String(event.notification)) });
+const delivery = { notification: "GROUP_PARTICIPANT_ADD", messageId: "m1", phone: "120363019502650977-group", notificationParameters: ["5544999999999"] };
+const answer = await handler(new Request("https://example.test/zapi/events?secret=" + secret, { method: "POST", body: JSON.stringify(delivery) }));
+const listener: (request: never, response: never) => void = toNodeListener(handler);
+void listener;
+let sameClasses = false;
+try {
+  parseWebhook({ notification: 42 });
+} catch (error) {
+  sameClasses = error instanceof ZApiValidationError && error instanceof ZApiError;
+}
+console.log(JSON.stringify({ result, refused, webhook: { status: answer.status, seen, sameClasses } }));
 `;
 
 let dir: string;
@@ -61,7 +76,7 @@ describe("the published package", () => {
     expect(checked.stdout).toContain("node16 (from ESM)");
   });
 
-  it("installs into a fresh project, type-checks in strict mode without Node types, and runs against Prism", async () => {
+  it("installs into a fresh project, type-checks in strict mode without Node types, and runs both entry points (the client against Prism)", async () => {
     const app = join(dir, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { "zapi-client": `file:${tarball}` } }));
@@ -97,6 +112,6 @@ describe("the published package", () => {
       env: { ...process.env, ZAPI_BASE_URL: inject("prismUrl"), ZAPI_INSTANCE_ID: "", ZAPI_TOKEN: "", ZAPI_CLIENT_TOKEN: "" },
     });
     expect(ran.code, ran.stderr).toBe(0);
-    expect(JSON.parse(ran.stdout)).toEqual({ result: { value: true }, refused: "/phones" });
+    expect(JSON.parse(ran.stdout)).toEqual({ result: { value: true }, refused: "/phones", webhook: { status: 204, seen: ["GROUP_PARTICIPANT_ADD"], sameClasses: true } });
   });
 });

@@ -1,6 +1,7 @@
 // The command ships beside the client without weighing on it: importing the client loads
 // nothing the command needs, and the command reuses the built client.
 import { readFileSync } from "node:fs";
+import { posix } from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/project.js";
@@ -8,22 +9,32 @@ import { projectRoot } from "../helpers/project.js";
 const specifiers = (code: string) => [...code.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
 
 describe("package boundaries", () => {
-  it("dist/index.js, the client, imports nothing up front: openapi-fetch is in it, with its licence beside it; the phone module only when a call names a phone; no command code", () => {
+  it("dist/index.js, the client, imports only its own chunks up front: openapi-fetch is in them, with its licence beside it; the phone module only when a call names a phone; no command code", () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
-    expect(specifiers(client)).toEqual([]);
+    const chunks = specifiers(client);
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(chunk).toMatch(/^\.\/chunks\/[\w-]+\.js$/);
+    const loaded = [["dist/index.js", client] as const, ...chunks.map((chunk) => [`dist/${chunk!.slice(2)}`, readFileSync(`${projectRoot}dist/${chunk}`, "utf8")] as const)];
+    const code = loaded.map(([, text]) => text).join("\n");
+    expect(code).toContain("function createClient(");
     expect(readFileSync(`${projectRoot}dist/openapi-fetch.LICENSE`, "utf8")).toContain("Copyright (c) 2023 Drew Powers");
-    expect([...client.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(["./phones.js"]);
+    // The one module loaded on demand is dist/phones.js, wherever the import() sits.
+    const onDemand = loaded.flatMap(([file, text]) => [...text.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)].map((m) => posix.join(posix.dirname(file), m[1]!)));
+    expect(onDemand).toEqual(["dist/phones.js"]);
     // None of libphonenumber-js's code or metadata (a message may name it).
-    expect(client).not.toContain("validatePhoneNumberLength");
-    expect(client).not.toContain("country_calling_codes");
+    expect(code).not.toContain("validatePhoneNumberLength");
+    expect(code).not.toContain("country_calling_codes");
+    expect(code).not.toMatch(/from\s*["']libphonenumber/);
     const phones = readFileSync(`${projectRoot}dist/phones.js`, "utf8");
     expect(specifiers(phones)).toEqual(["libphonenumber-js/max"]);
-    expect(client).not.toContain("add-participants");
+    expect(code).not.toContain("add-participants");
   });
 
-  it("dist/index.js is minified, and its error classes keep their names for loggers and util.inspect", async () => {
+  it("dist/index.js is readable, not minified, and its error classes keep their names for loggers and util.inspect", async () => {
     const client = readFileSync(`${projectRoot}dist/index.js`, "utf8");
-    expect(client.split("\n").length).toBeLessThan(20);
+    expect(client.split("\n").length).toBeGreaterThan(200);
+    expect(client).toContain("function createZApiClient(");
+    expect(client).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
     const built = (await import(`${projectRoot}dist/index.js`)) as Record<string, unknown>;
     const classes = Object.entries(built).filter(([name]) => name.endsWith("Error"));
     expect(classes.map(([name]) => name).sort()).toEqual(["ZApiAbortError", "ZApiError", "ZApiHttpError", "ZApiNetworkError", "ZApiResponseError", "ZApiTimeoutError", "ZApiValidationError"]);
@@ -51,7 +62,7 @@ describe("package boundaries", () => {
   it("package.json ships the command as the zapi-client executable, with libphonenumber-js pinned", () => {
     const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, "utf8")) as { bin: unknown; files: string[]; dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.bin).toEqual({ "zapi-client": "dist/cli.js" });
-    expect(pkg.files).toContain("dist/cli.js");
+    expect(pkg.files.some((pattern) => pattern === "dist/cli.js" || pattern === "dist/*.js")).toBe(true);
     expect(pkg.dependencies["libphonenumber-js"]).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.scripts["start"]).toContain("scripts/demo.mjs");
   });

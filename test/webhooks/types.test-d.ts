@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { UnknownNotification, WebhookEvent } from "../../src/index.js";
+import { createWebhookHandler, type UnknownNotification, type WebhookEvent, type WebhookHandlerOptions, type WebhookRejection } from "../../src/index.js";
+import type * as fromEntry from "../../src/webhooks/index.js";
 
 declare const event: WebhookEvent;
 
@@ -31,5 +32,29 @@ describe("WebhookEvent's types", () => {
     expectTypeOf<UnknownNotification>().not.toBeString();
     // @ts-expect-error not a notification Z-API documents
     if (event.notification === "NOT_A_KIND") void 0;
+  });
+});
+
+describe("createWebhookHandler's options' types", () => {
+  it("gives onEvent a signal and onRejected the status and reason", () => {
+    const options: WebhookHandlerOptions = {
+      secret: "whsec-0123456789abcdef",
+      onEvent: async (event, { signal }) => {
+        expectTypeOf(event).toEqualTypeOf<WebhookEvent>();
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+      },
+      onRejected: (rejection) => expectTypeOf(rejection).toEqualTypeOf<WebhookRejection>(),
+      logLevel: "info",
+      eventTimeoutMs: 5_000,
+      readTimeoutMs: 2_000,
+      dedupeMaxBytes: 1 << 20,
+    };
+    expectTypeOf(createWebhookHandler(options)).toEqualTypeOf<(request: Request) => Promise<Response>>();
+    // @ts-expect-error not a level
+    void ({ ...options, logLevel: "verbose" } satisfies WebhookHandlerOptions);
+  });
+
+  it("is the same from zapi-client/webhooks", () => {
+    expectTypeOf<typeof createWebhookHandler>().toEqualTypeOf<typeof fromEntry.createWebhookHandler>();
   });
 });
