@@ -44,13 +44,12 @@ const HEADER = [
   " */",
 ].join("\n");
 
-const { values } = parseArgs({ options: { check: { type: "boolean" }, root: { type: "string" } } });
-const root = resolve(values.root ?? toolRoot);
-
-if (values.check) {
-  process.exit(await check(root));
-} else {
-  await generate(root);
+// Run as a command; imported (by the generator's own tests), only its functions.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { check: { type: "boolean" }, root: { type: "string" } } });
+  const root = resolve(values.root ?? toolRoot);
+  if (values.check) process.exit(await check(root));
+  else await generate(root);
 }
 
 /** @param {string} projectDir */
@@ -91,26 +90,37 @@ async function check(projectDir) {
   try {
     for (const entry of ["redocly.yaml", "package.json", "spec"]) cpSync(join(projectDir, entry), join(scratch, entry), { recursive: true });
     await generate(scratch);
-    const fresh = readdirSync(join(scratch, "generated")).sort();
-    const committedDir = join(projectDir, "generated");
-    const committed = existsSync(committedDir) ? readdirSync(committedDir).sort() : [];
-    const stale = [...new Set([...fresh, ...committed])].filter((name) => {
-      const a = join(scratch, "generated", name);
-      const b = join(committedDir, name);
-      return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
-    });
+    const stale = staleFiles(join(scratch, "generated"), join(projectDir, "generated"));
     for (const name of stale) {
       console.error(`generated/${name} is stale: it does not match spec/. Run \`npm run generate\` and commit the result.`);
     }
-    if (stale.length === 0) console.log(`generated/ is up to date (${fresh.length} files).`);
+    if (stale.length === 0) console.log(`generated/ is up to date (${readdirSync(join(scratch, "generated")).length} files).`);
     return stale.length === 0 ? 0 : 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-/** @param {any} spec the dereferenced bundle */
-function operationsModule(spec) {
+/**
+ * The files of `committedDir` that differ from `freshDir`'s, or that only one of them has.
+ * @param {string} freshDir @param {string} committedDir
+ */
+export function staleFiles(freshDir, committedDir) {
+  const fresh = readdirSync(freshDir);
+  const committed = existsSync(committedDir) ? readdirSync(committedDir) : [];
+  return [...new Set([...fresh, ...committed])].sort().filter((name) => {
+    const a = join(freshDir, name);
+    const b = join(committedDir, name);
+    return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
+  });
+}
+
+/**
+ * generated/operations.ts for a dereferenced bundle, or an error naming what the engine
+ * could not honour.
+ * @param {any} spec the dereferenced bundle
+ */
+export function operationsModule(spec) {
   const descriptors = [];
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
     if (!path.startsWith(`${CREDENTIALS_PREFIX}/`)) throw new Error(`${path}: every path must start with ${CREDENTIALS_PREFIX}/`);

@@ -1,7 +1,6 @@
 // @ts-check
-// `npm test`: the quick checks first (generated/ matches the spec, the spec lints), then
-// the type check and the test suite side by side, since much of the suite waits on child
-// processes (Prism, tsc, npm, Chromium) while tsc computes, then the leftover check.
+// `npm test`: the quick checks (generated/ matches the spec, the spec lints) and the type
+// check beside the test suite, then the leftover check.
 // Any failure makes the exit code non-zero; the type check's output is printed whole.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -23,16 +22,18 @@ function run(/** @type {string} */ file, /** @type {string[]} */ args, quiet = f
   });
 }
 
-// Side by side (each is mostly start-up time); their output is printed in this order.
-const quick = await Promise.all([run(process.execPath, [`${root}scripts/generate.mjs`, "--check"], true), run(process.execPath, [`${root}scripts/redocly.mjs`, "lint", "zapi"], true)]);
-for (const { output } of quick) process.stdout.write(output);
-const failed = quick.find(({ code }) => code !== 0);
-if (failed) process.exit(failed.code);
-console.log("typecheck: tsc -p tsconfig.json --incremental, beside the test suite");
+// Everything side by side: the quick checks (generated/ matches the spec, the spec lints)
+// are mostly start-up time, and would leave a core idle if the suite waited for them; the
+// type check computes while much of the suite waits on child processes (Prism, tsc, npm).
+// Any of them failing fails npm test; their output is printed after the suite's, whole.
+console.log("npm test: generate:check and lint:spec, then the type check (tsc --incremental), beside the test suite");
 // Incremental: a run after a small change re-checks what it touches. The build info lives
 // in node_modules/.cache, outside the project's files, and holds no output.
 const typecheckArgs = ["-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", "node_modules/.cache/zapi-client/typecheck.tsbuildinfo"];
-const [typecheck, vitest] = await Promise.all([run(bin("tsc"), typecheckArgs, true), run(bin("vitest"), ["run"])]);
+const quickChecks = Promise.all([run(process.execPath, [`${root}scripts/generate.mjs`, "--check"], true), run(process.execPath, [`${root}scripts/redocly.mjs`, "lint", "zapi"], true)]);
+const typechecked = quickChecks.then(() => run(bin("tsc"), typecheckArgs, true));
+const [quick, typecheck, vitest] = await Promise.all([quickChecks, typechecked, run(bin("vitest"), ["run"])]);
+for (const { output } of quick) process.stdout.write(output);
 console.log(typecheck.code === 0 ? "typecheck: no type errors (src, generated, scripts, tests and type tests)" : `typecheck FAILED:\n${typecheck.output}`);
 const leftovers = await run(process.execPath, [`${root}scripts/check-leftovers.mjs`]);
-process.exit(typecheck.code || vitest.code || leftovers.code);
+process.exit(quick.find(({ code }) => code !== 0)?.code || typecheck.code || vitest.code || leftovers.code);

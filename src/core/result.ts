@@ -1,5 +1,5 @@
 import type { Problem, Schema } from "./schema.js";
-import { escapePointer, matches, validate } from "./validate.js";
+import { escapePointer, lastFoundForm, matches, validate } from "./validate.js";
 
 /** A field of an answer that the result leaves out, and why: see {@link droppedFields}. */
 export interface DroppedField {
@@ -91,7 +91,7 @@ export function pick(schema: Schema, value: unknown, dropped?: DroppedField[]): 
 // left out, not for every object walked.
 function pickAt(schema: Schema, value: unknown, dropped: DroppedField[] | undefined, trail: (string | number)[]): unknown {
   if (schema.oneOf) {
-    const form = schema.oneOf.find((branch) => matches(branch, value));
+    const form = lastFoundForm(schema.oneOf, value) ?? schema.oneOf.find((branch) => matches(branch, value));
     if (form) return pickAt(form, value, dropped, trail);
   }
   if (typeof value !== "object" || value === null) return value;

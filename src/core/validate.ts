@@ -209,7 +209,16 @@ function objectPart(schema: Schema): Part<Record<string, unknown>> | undefined {
   // a field says both whether it is declared and how to check it.
   const declared = new Map(Object.entries(properties ?? {}).map(([name, sub]) => [name, checkerFor(sub)]));
   const other: Checker | false | undefined = typeof additionalProperties === "object" ? checkerFor(additionalProperties) : additionalProperties === false ? false : undefined;
+  // Fields held to one value or a few (a oneOf form's discriminator, such as a delivery's
+  // `notification`): asked first when only yes or no is wanted, so a form that does not fit
+  // fails at once, not after every other field of a large object.
+  const pinned = Object.entries(properties ?? {}).filter(([, sub]) => sub.const !== undefined || sub.enum !== undefined).map(([name]) => [name, declared.get(name)!] as const);
   return (record, sink, path) => {
+    if (!sink) {
+      for (const [name, test] of pinned) {
+        if (Object.hasOwn(record, name) && record[name] !== undefined && !test(record[name], undefined, "")) return false;
+      }
+    }
     let ok = true;
     // A property set to undefined is absent: JSON.stringify drops it, so it is never sent.
     for (const name of required) {
@@ -269,10 +278,24 @@ function pointer(parent: string, key: string): string {
   return `${parent}/${escapePointer(key)}`;
 }
 
+// The form the last oneOf check found for an object, so that keeping the fields of the value
+// just checked (result.ts's pick) need not find it again: one slot, replaced by every check
+// that finds one, and read only for the very same object and list of forms.
+let found: { branches: readonly Schema[]; value: object; form: Schema } | undefined;
+
+/** The form of `branches` that the last oneOf check found for `value`, if that was this very check. */
+export function lastFoundForm(branches: readonly Schema[], value: unknown): Schema | undefined {
+  return found && found.value === value && found.branches === branches ? found.form : undefined;
+}
+
 function checkOneOf(branches: readonly Schema[], value: unknown, sink: Sink | undefined, path: string): boolean {
   let matching = 0;
-  for (const branch of branches) if (checkerFor(branch)(value, undefined, "")) matching++;
-  if (matching === 1) return true;
+  let form: Schema | undefined;
+  for (const branch of branches) if (checkerFor(branch)(value, undefined, "")) (matching++, (form = branch));
+  if (matching === 1) {
+    if (typeof value === "object" && value !== null) found = { branches, value, form: form! };
+    return true;
+  }
   if (!sink) return false;
   if (matching > 1) {
     report(sink, path, `must match exactly one of ${titles(branches).join(" or ")}, but matches ${matching}`, undefined, false);

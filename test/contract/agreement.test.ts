@@ -44,7 +44,8 @@ import { readWire, wireFor } from "../helpers/wire.js";
 //   not check finiteness); the client refuses it.
 const TOKEN = "Vq8Xz3tok9f8e7d6c5b4a3";
 const seed = Number(process.env["FC_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
-const RUNS = Number(process.env["FC_RUNS"] ?? 60);
+// 30 inputs for each of 30 operations (900 a run; 720 when there were 12 operations at 60).
+const RUNS = Number(process.env["FC_RUNS"] ?? 30);
 
 type Name = keyof Operations;
 const names = (Object.keys(operations) as Name[]).filter((name) => {
@@ -158,7 +159,7 @@ describe("the client's local check and Prism agree on every operation's input", 
       }),
       { numRuns: RUNS, seed, endOnFailure: true },
     );
-    // Both sides of the line were explored (the bounds hold for every seed tried at 60 runs).
+    // Both sides of the line were explored (the bounds held for each of 14 seeds tried at 30 runs, 2026-12-07).
     if (RUNS >= 30) {
       expect(c.accepted, "accepted locally").toBeGreaterThan(RUNS / 10);
       expect(c.refused + c.lostOnTheWire + c.phoneRule + c.prismLaxer, "refused locally").toBeGreaterThan(RUNS / 10);

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { startPrism } from "../../scripts/prism.mjs";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { projectRoot } from "../helpers/project.js";
 import { SPEC_BUNDLE } from "../helpers/spec.js";
 import { checkSamples, type SamplesCheck } from "./samples.js";
@@ -32,15 +32,14 @@ export default async function setup(project: TestProject) {
   if (prism.status === "rejected" || build.status === "rejected" || samples.status === "rejected") {
     // Nothing started here may outlive a setup that failed.
     if (prism.status === "fulfilled") await prism.value.stop();
-    if (samples.status === "fulfilled") rmSync(samples.value.dir, { recursive: true, force: true });
     throw [prism, build, samples].flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []))[0];
   }
   const { url, stop } = prism.value;
   const check = samples.value;
   project.provide("prismUrl", url);
   project.provide("samples", check);
+  // The samples' directory stays, under test-output/, for the next run's incremental check.
   return async () => {
     await stop();
-    rmSync(check.dir, { recursive: true, force: true });
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot, run } from "../helpers/project.js";
 import { documentedSpec } from "../docs/spec.js";
@@ -47,8 +47,11 @@ export function readmeSamples(): string[] {
  * build and the spec bundle.
  */
 export async function checkSamples(): Promise<SamplesCheck> {
-  mkdirSync(`${projectRoot}test-output`, { recursive: true });
-  const dir = mkdtempSync(join(projectRoot, "test-output", "samples-"));
+  // One directory from run to run, so that tsc's build info (in node_modules/.cache) lets a
+  // run re-check only the samples and declarations that changed.
+  const dir = join(projectRoot, "test-output", "samples");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const write = (name: string, source: string) => {
     writeFileSync(join(dir, name), source);
@@ -82,7 +85,8 @@ export async function checkSamples(): Promise<SamplesCheck> {
       include: ["*.ts"],
     }),
   );
-  const { code, stdout, stderr } = await run(`${projectRoot}node_modules/typescript/bin/tsc`, ["-p", dir, "--pretty", "false", "--listFiles"]);
+  const buildInfo = `${projectRoot}node_modules/.cache/zapi-client/samples.tsbuildinfo`;
+  const { code, stdout, stderr } = await run(`${projectRoot}node_modules/typescript/bin/tsc`, ["-p", dir, "--pretty", "false", "--listFiles", "--incremental", "--tsBuildInfoFile", buildInfo]);
   return { dir, files, code, output: stdout + stderr };
 }
 

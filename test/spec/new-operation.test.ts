@@ -1,7 +1,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operationsModule } from "../../scripts/generate.mjs";
 import { projectRoot, run } from "../helpers/project.js";
+import { SPEC_BUNDLE } from "../helpers/spec.js";
 
 // Adding an operation takes a spec change and `npm run generate`, and nothing in src/:
 // proven on a copy of the project, with the copy's own generator, type-check and code.
@@ -63,20 +65,6 @@ const NEW_OPERATION = `  /instances/{instanceId}/token/{token}/test-only-invitat
           $ref: '#/components/responses/OtherError'
 `;
 
-// A body field with the name of the operation's path parameter: the flat input would
-// have two "groupId"s, so the generator must refuse it.
-const CLASHING_BODY = `      operationId: getGroupInvitationLink
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                groupId:
-                  type: string
-`;
-
 const USAGE = `import { createZApiClient, type GetTestOnlyInvitationResult } from "zapi-client";
 
 const client = createZApiClient({ instanceId: "i", token: "t" });
@@ -89,11 +77,7 @@ void client.getTestOnlyInvitation({});
 const tool = (...parts: string[]) => join(projectRoot, ...parts);
 let work: string;
 let copy: string;
-let clash: string;
-let undeclared: string;
-let undeclaredRun: Promise<Awaited<ReturnType<typeof run>>>;
 let generated: Awaited<ReturnType<typeof run>>;
-let clashing: Promise<Awaited<ReturnType<typeof run>>>;
 let typecheck: Promise<Awaited<ReturnType<typeof run>>>;
 
 function filesUnder(dir: string): string[] {
@@ -112,33 +96,19 @@ beforeAll(async () => {
   mkdirSync(tool("test-output"), { recursive: true });
   work = mkdtempSync(tool("test-output", "new-operation-"));
   copy = join(work, "project");
-  clash = join(work, "clash");
-  undeclared = join(work, "undeclared");
   for (const entry of ["spec", "scripts", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json", "tsconfig.build.json"]) {
     cpSync(tool(entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(tool("node_modules"), join(copy, "node_modules"));
-  for (const entry of ["spec", "redocly.yaml", "package.json"]) {
-    cpSync(tool(entry), join(clash, entry), { recursive: true });
-    cpSync(tool(entry), join(undeclared, entry), { recursive: true });
-  }
-
   const original = readFileSync(tool("spec/zapi.yaml"), "utf8");
   writeFileSync(join(copy, "spec/zapi.yaml"), insertOnce(original, "\npaths:\n", `\npaths:\n${NEW_OPERATION}`));
-  writeFileSync(join(clash, "spec/zapi.yaml"), insertOnce(original, "      operationId: getGroupInvitationLink\n", CLASHING_BODY));
-  // A {name} in the path that no path parameter declares: the engine would fill it with "undefined".
-  writeFileSync(join(undeclared, "spec/zapi.yaml"), insertOnce(original, "  /instances/{instanceId}/token/{token}/group-metadata/{groupId}:\n", "  /instances/{instanceId}/token/{token}/group-metadata/{groupId}/{page}:\n"));
-
-  // Both generators at once; the copy's type-check starts as soon as its generator is done.
-  clashing = run(process.execPath, [tool("scripts/generate.mjs"), "--root", clash]);
-  undeclaredRun = run(process.execPath, [tool("scripts/generate.mjs"), "--root", undeclared]);
   generated = await run(process.execPath, [join(copy, "scripts/generate.mjs"), "--root", copy]);
   mkdirSync(join(copy, "test"));
   writeFileSync(join(copy, "test/usage.ts"), USAGE);
   // The project's own settings, over what a new operation can affect: src/, generated/ and a use of it.
   writeFileSync(join(copy, "test/tsconfig.json"), JSON.stringify({ extends: "../tsconfig.json", include: ["usage.ts", "../src", "../generated"] }));
   typecheck = run(process.execPath, [tool("node_modules/typescript/bin/tsc"), "-p", join(copy, "test/tsconfig.json"), "--listFiles"]);
-  await Promise.all([clashing, undeclaredRun, typecheck]);
+  await typecheck;
 }, 60_000);
 
 afterAll(() => {
@@ -204,19 +174,53 @@ describe("a new operation in the spec", () => {
 });
 
 describe("the generator", () => {
-  it("refuses an operation in which two inputs share a name, naming both", async () => {
-    const result = await clashing;
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('getGroupInvitationLink: two inputs are named "groupId"');
-    expect(result.stderr).toMatch(/path parameter and a body field/);
-    // Nothing was written that a later step could pick up as a valid descriptor.
-    expect(filesUnder(join(clash, "generated"))).not.toContain("operations.ts");
+  // The spec as the generator reads it (the global setup's dereferenced bundle), changed in
+  // memory: each refusal comes before anything is written (the command writes generated/
+  // only once every module is made).
+  const spec = () => JSON.parse(readFileSync(SPEC_BUNDLE, "utf8")) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  const refusal = (change: (bundle: ReturnType<typeof spec>) => void) => {
+    const bundle = spec();
+    change(bundle);
+    try {
+      operationsModule(bundle);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "no refusal";
+  };
+
+  it("refuses an operation in which two inputs share a name, naming both", () => {
+    // A body field named as the operation's path parameter: the flat input would have two "groupId"s.
+    const message = refusal((bundle) => {
+      const operation = bundle.paths["/instances/{instanceId}/token/{token}/group-invitation-link/{groupId}"]!["post"]!;
+      operation["requestBody"] = { required: true, content: { "application/json": { schema: { type: "object", properties: { groupId: { type: "string" } } } } } };
+    });
+    expect(message).toContain('getGroupInvitationLink: two inputs are named "groupId"');
+    expect(message).toMatch(/path parameter and a body field/);
   });
 
-  it("refuses a path whose {names} are not its declared path parameters, naming both", async () => {
-    const result = await undeclaredRun;
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("getGroupMetadata: the path's parameters (groupId, page) are not its declared path parameters (groupId)");
-    expect(filesUnder(join(undeclared, "generated"))).not.toContain("operations.ts");
+  it("refuses a path whose {names} are not its declared path parameters, naming both", () => {
+    // A {name} in the path that no path parameter declares: the engine would fill it with "undefined".
+    const message = refusal((bundle) => {
+      const from = "/instances/{instanceId}/token/{token}/group-metadata/{groupId}";
+      bundle.paths[`${from}/{page}`] = bundle.paths[from]!;
+      delete bundle.paths[from];
+    });
+    expect(message).toContain("getGroupMetadata: the path's parameters (groupId, page) are not its declared path parameters (groupId)");
+  });
+
+  it("refuses an either/or form that does not name its own component", () => {
+    const message = refusal((bundle) => {
+      const body = (bundle.paths["/instances/{instanceId}/token/{token}/add-participant"]!["post"]!["requestBody"] as { content: Record<string, { schema: { oneOf: { title: string }[] } }> }).content["application/json"]!.schema;
+      body.oneOf[0]!.title = "Community form";
+    });
+    expect(message).toContain("addParticipant: each oneOf form of the request body must be a component schema whose title is its own name");
+  });
+
+  it("refuses an x-zapi-list that names no query parameter of the operation", () => {
+    const message = refusal((bundle) => {
+      bundle.paths["/instances/{instanceId}/token/{token}/groups"]!["get"]!["x-zapi-list"] = { page: "p", pageSize: "pageSize", firstPage: 1 };
+    });
+    expect(message).toContain("listGroups: x-zapi-list must be { page, pageSize, firstPage }");
   });
 });
