@@ -66,6 +66,8 @@ async function bundleSize(/** @type {string} */ code) {
     symlinkSync(projectRoot, join(app, "node_modules", "zapi-client"), "dir");
     const result = await esbuild.build({
       stdin: { contents: code, resolveDir: app, loader: "js" },
+      // The metafile names outputs relative to this directory; from anywhere else, join(app, name) misses them.
+      absWorkingDir: app,
       bundle: true,
       minify: true,
       splitting: true,
@@ -77,7 +79,11 @@ async function bundleSize(/** @type {string} */ code) {
     });
     const outputs = result.metafile.outputs;
     const byPath = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
-    const contents = (/** @type {string} */ name) => byPath.get(join(app, name)) ?? byPath.get(name) ?? new Uint8Array();
+    const contents = (/** @type {string} */ name) => {
+      const found = byPath.get(join(app, name));
+      if (!found) throw new Error(`bench: esbuild's metafile names ${name}, which is not among its outputs`);
+      return found;
+    };
     /** @type {Set<string>} */
     const eager = new Set();
     const visit = (/** @type {string} */ name) => {

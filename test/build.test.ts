@@ -27,6 +27,8 @@ afterAll(() => rmSync(app, { recursive: true, force: true }));
 async function bundle(code: string) {
   const result = await esbuild.build({
     stdin: { contents: code, resolveDir: app, loader: "js" },
+    // The metafile names outputs relative to this directory; from anywhere else, join(app, name) misses them.
+    absWorkingDir: app,
     bundle: true,
     splitting: true,
     outdir: join(app, "out"),
@@ -46,7 +48,14 @@ async function bundle(code: string) {
     for (const imported of outputs[name]!.imports) if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
   };
   visit(entry);
-  const text = (names: string[]) => names.map((name) => texts.get(join(app, name)) ?? texts.get(name) ?? "").join("\n");
+  const text = (names: string[]) =>
+    names
+      .map((name) => {
+        const found = texts.get(join(app, name));
+        if (found === undefined) throw new Error(`esbuild's metafile names ${name}, which is not among its outputs`);
+        return found;
+      })
+      .join("\n");
   const lazy = Object.keys(outputs).filter((name) => !eager.has(name));
   return { eager: text([...eager]), lazy: text(lazy) };
 }
