@@ -3,4 +3,4 @@
  * Do not make direct changes to the file.
  */
 /** This package's version, as package.json gives it. */
-export const VERSION = "0.1.0";
+export const VERSION = "0.2.0";

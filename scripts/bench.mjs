@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench`: every performance figure the README gives, from one run. The loopback,
+// `npm run bench`: every figure docs/PERFORMANCE.md gives, from one run. The loopback,
 // in-memory and webhook-receiver rounds run on the Node that runs this and on Node 24 LTS
 // (the npm registry's `node` package, as `npm run test:node24` uses), one after the other,
 // each section in a process of its own and interleaved within itself. Ratios only compare

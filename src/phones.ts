@@ -5,7 +5,7 @@
 // The "max" metadata: "min" checks only a number's length, so it passes numbers that
 // cannot exist, such as (44) 09999-9999 in Brazil; "mobile" refuses landlines, where
 // WhatsApp Business accounts live. "max" is ~15% slower than "min" here (100,000
-// numbers in about 2.3 s against 2.0 s; "mobile" took 4.2 s): see the README. Any kind
+// numbers in about 2.3 s against 2.0 s; "mobile" took 4.2 s): see docs/PERFORMANCE.md. Any kind
 // of valid number is accepted, landlines too: WhatsApp Business accounts sit on them.
 //
 // Brazil writes numbers in ways libphonenumber does not read by itself, taken care of here:

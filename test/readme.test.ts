@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { transformSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { knownErrors } from "../generated/errors.js";
 import { operations } from "../generated/operations.js";
 import { projectRoot, run } from "./helpers/project.js";
 import { diagnosticsOf, readmeSamples, wasChecked } from "./setup/samples.js";
@@ -14,7 +15,22 @@ const readme = readFileSync(`${projectRoot}README.md`, "utf8");
 const samples = readmeSamples();
 // Samples configured from ZAPI_* only (no hard-coded instance) can run against the mock.
 // A sample that starts a server (the webhook one) never exits by itself: it is type-checked only.
-const runnable = samples.map((code, i) => ({ code, i })).filter(({ code }) => code.includes("createZApiClient()") && !code.includes(".listen("));
+const runnable = samples.map((code, i) => ({ code, i })).filter(({ code }) => code.includes("createZApiClient(") && !code.includes("instanceId:") && !code.includes(".listen("));
+// What a sample prints against the mock, where the README says so: the ```text block that
+// follows it, introduced by a paragraph ending in "it prints:".
+const printed = new Map<number, string>();
+{
+  const blocks = [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)];
+  let tsIndex = -1;
+  blocks.forEach((block, b) => {
+    if (block[1] !== "ts") return;
+    tsIndex++;
+    const next = blocks[b + 1];
+    if (next?.[1] !== "text") return;
+    const between = readme.slice(block.index! + block[0].length, next.index);
+    if (/it prints:\s*$/.test(between)) printed.set(tsIndex, next[2]!);
+  });
+}
 const checked = inject("samples");
 
 let dir: string;
@@ -27,9 +43,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("README.md", () => {
-  it("has TypeScript samples, the main one among those that can run", () => {
+  it("has TypeScript samples; the quick start and the community flow run, and say what they print", () => {
     expect(samples.length).toBeGreaterThanOrEqual(4);
     expect(runnable[0]?.i).toBe(0);
+    expect(printed.size).toBeGreaterThanOrEqual(2);
+    expect(printed.has(0)).toBe(true);
+    for (const i of printed.keys()) expect(runnable.map((sample) => sample.i)).toContain(i);
+    expect([...printed.values()].join("")).toContain("community ready");
   });
 
   it("samples all type-check in strict mode", () => {
@@ -48,7 +68,7 @@ describe("README.md", () => {
       });
       expect(ran.code, `sample ${i + 1}: ${ran.stderr}`).toBe(0);
       expect(ran.stdout + ran.stderr, `sample ${i + 1}`).not.toContain("readme-token");
-      if (i === 0) expect(ran.stdout).toBe("2 members\nadded and removed\n");
+      if (printed.has(i)) expect(ran.stdout, `sample ${i + 1}`).toBe(printed.get(i));
     }
   });
 
@@ -57,6 +77,19 @@ describe("README.md", () => {
     const table = Object.fromEntries(rows.map(([, name, method, path, retried]) => [name, { method, path, retrySafe: retried === "yes" }]));
     const generated = Object.fromEntries(Object.entries(operations).map(([name, d]) => [name, { method: d.method, path: d.path, retrySafe: d.retrySafe }]));
     expect(table).toEqual(generated);
+  });
+
+  it("its table of error reasons names every reason of the spec's table, with its texts", () => {
+    const start = readme.indexOf("### When the service and the docs disagree");
+    const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+    const rows = [...section.matchAll(/^\| `([a-z-]+)` \| (.*?) \| .* \|$/gm)].filter(([, reason]) => reason !== "reason");
+    const reasons = new Set([...knownErrors.map((known) => known.reason), "unknown"]);
+    expect(new Set(rows.map(([, reason]) => reason))).toEqual(reasons);
+    for (const known of knownErrors) {
+      const row = rows.find(([, reason]) => reason === known.reason)![2]!;
+      if (known.text !== undefined) expect(row, known.reason).toContain(known.text);
+      if (typeof known.status === "number" && known.text === undefined) expect(row, known.reason).toContain(String(known.status));
+    }
   });
 
   it("the npm start output it shows is what npm start prints", () => {

@@ -46,6 +46,8 @@ const TOKEN = "Vq8Xz3tok9f8e7d6c5b4a3";
 const seed = Number(process.env["FC_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
 // 30 inputs for each of 30 operations (900 a run; 720 when there were 12 operations at 60).
 const RUNS = Number(process.env["FC_RUNS"] ?? 30);
+/** The fewest inputs each side of the line (accepted, refused locally) must get: a tenth of the runs. */
+const MIN_SIDE = Math.ceil(RUNS / 10);
 
 type Name = keyof Operations;
 const names = (Object.keys(operations) as Name[]).filter((name) => {
@@ -108,8 +110,7 @@ describe("the client's local check and Prism agree on every operation's input", 
     const c: Counts = { accepted: 0, refused: 0, lostOnTheWire: 0, phoneRule: 0, prismLaxer: 0 };
     counts.set(name, c);
 
-    await fc.assert(
-      fc.asyncProperty(inputArbitrary(descriptor.input), async (input) => {
+    const property = fc.asyncProperty(inputArbitrary(descriptor.input), async (input) => {
         prism.exchanges.length = 0;
         sent.length = 0;
         let outcome: unknown;
@@ -156,16 +157,20 @@ describe("the client's local check and Prism agree on every operation's input", 
         }
         expect(prismRefuses(answer), `Prism answered ${answer.status} ${answer.violations ?? ""} to ${descriptor.method} ${wire.path} ${wire.body ?? ""}`).toBe(true);
         c.refused++;
-      }),
-      { numRuns: RUNS, seed, endOnFailure: true },
-    );
-    // Both sides of the line were explored (the bounds held for each of 14 seeds tried at 30 runs, 2026-12-07).
-    if (RUNS >= 30) {
-      expect(c.accepted, "accepted locally").toBeGreaterThan(RUNS / 10);
-      expect(c.refused + c.lostOnTheWire + c.phoneRule + c.prismLaxer, "refused locally").toBeGreaterThan(RUNS / 10);
-      expect(c.refused, "refused by both").toBeGreaterThan(RUNS / 60);
+      });
+    // Both sides of the line must be explored. Random runs may fall short of that (3 inputs
+    // refused locally in 30 happens), so the walk goes on, with the next seeds, until both
+    // sides are, in at most four times the runs; the seeds stay reproducible.
+    const explored = () => c.accepted >= MIN_SIDE && c.refused + c.lostOnTheWire + c.phoneRule + c.prismLaxer >= MIN_SIDE && c.refused >= 1;
+    for (let round = 0; round < 4 && (round === 0 || !explored()); round++) {
+      await fc.assert(property, { numRuns: RUNS, seed: seed + round, endOnFailure: true });
     }
-  }, Math.max(60_000, RUNS * 250));
+    if (RUNS >= 30) {
+      expect(c.accepted, "accepted locally").toBeGreaterThanOrEqual(MIN_SIDE);
+      expect(c.refused + c.lostOnTheWire + c.phoneRule + c.prismLaxer, "refused locally").toBeGreaterThanOrEqual(MIN_SIDE);
+      expect(c.refused, "refused by both").toBeGreaterThanOrEqual(1);
+    }
+  }, Math.max(60_000, RUNS * 1000));
 });
 
 describe("format: uri, which Prism checks and so must the client", () => {
