@@ -92,6 +92,16 @@ describe("README.md", () => {
     }
   });
 
+  it("every link to a section (#anchor) leads to a heading, as GitHub names them", () => {
+    // GitHub's anchors: the heading in lower case, punctuation other than - and _ removed, spaces made -.
+    const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+    const outsideCode = readme.replace(/```[\s\S]*?```/g, "");
+    const anchors = new Set([...outsideCode.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) => slug(heading!)));
+    const links = [...outsideCode.matchAll(/\]\(#([^)]+)\)/g)].map(([, anchor]) => anchor!);
+    expect(links.length).toBeGreaterThan(10);
+    expect(links.filter((anchor) => !anchors.has(anchor))).toEqual([]);
+  });
+
   it("the npm start output it shows is what npm start prints", () => {
     for (const line of ["Prism is ready. Calling addParticipant with the documentation's example.", "Typed result (AddParticipantResult):", '  {"value":true}', "Prism stopped."]) {
       expect(readme).toContain(line);

@@ -196,7 +196,16 @@ function readEvents(path: string, header: JournalHeader, lines: Generator<Line, 
 function markSending(batch: { phones: string[]; autoInvite: boolean | undefined; sending: boolean }, phones: Map<string, PhoneState>): void {
   if (batch.sending) return;
   batch.sending = true;
-  for (const phone of batch.phones) {
+  notePhonesSending(batch.phones, batch.autoInvite, phones);
+}
+
+/**
+ * The phones of a batch whose "sending" line is on the disk: each may now have been reached
+ * once more, and whatever outcome it had is no longer known. The same for a journal read
+ * back and for a run that writes the line.
+ */
+export function notePhonesSending(batch: Iterable<string>, autoInvite: boolean | undefined, phones: Map<string, PhoneState>): void {
+  for (const phone of batch) {
     const state = phones.get(phone);
     if (state) {
       state.last = "sending";
@@ -204,9 +213,9 @@ function markSending(batch: { phones: string[]; autoInvite: boolean | undefined;
       delete state.detail;
       delete state.outcome;
       delete state.outcomeDetail;
-      if (batch.autoInvite === undefined) delete state.autoInvite;
-      else state.autoInvite = batch.autoInvite;
-    } else phones.set(phone, { last: "sending", answered: 0, sends: 1, ...(batch.autoInvite === undefined ? {} : { autoInvite: batch.autoInvite }) });
+      if (autoInvite === undefined) delete state.autoInvite;
+      else state.autoInvite = autoInvite;
+    } else phones.set(phone, { last: "sending", answered: 0, sends: 1, ...(autoInvite === undefined ? {} : { autoInvite }) });
   }
 }
 

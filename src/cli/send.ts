@@ -5,7 +5,7 @@
 // (then the batch is not sent).
 import { ZApiAbortError, ZApiHttpError, ZApiNetworkError, ZApiValidationError, type ZApiClient } from "../index.js";
 import type { DailyLimit } from "./daily.js";
-import type { Answer, Command, JournalWriter, PhoneState } from "./journal.js";
+import { notePhonesSending, type Answer, type Command, type JournalWriter, type PhoneState } from "./journal.js";
 import type { Lock } from "./lock.js";
 import { jitteredPause, wait } from "./pacing.js";
 import type { Target } from "./plan.js";
@@ -86,18 +86,7 @@ export async function sendBatches(settings: SendSettings): Promise<SendResult> {
       } catch {}
       return ended({ ended: "write", message: (error as Error).message });
     }
-    for (const phone of batch) {
-      const state = states.get(phone);
-      if (state) {
-        state.last = "sending";
-        state.sends++;
-        delete state.detail;
-        delete state.outcome;
-        delete state.outcomeDetail;
-        if (settings.autoInvite === undefined) delete state.autoInvite;
-        else state.autoInvite = settings.autoInvite;
-      } else states.set(phone, { last: "sending", answered: 0, sends: 1, ...(settings.autoInvite === undefined ? {} : { autoInvite: settings.autoInvite }) });
-    }
+    notePhonesSending(batch, settings.autoInvite, states);
     let answer: Answer;
     let detail: string | undefined;
     let failure: unknown;

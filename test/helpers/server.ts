@@ -54,6 +54,28 @@ export async function startServer(handler: Handler): Promise<LocalServer> {
   return { url: `http://127.0.0.1:${address.port}`, requests, openSockets: () => sockets.size, close };
 }
 
+/**
+ * `listener` itself behind node:http on 127.0.0.1 and a free port (no body read for it, as
+ * startServer does), closed when the test finishes, pass or fail. Resolves with the port.
+ */
+export async function serveListener(listener: Parameters<typeof createServer>[1]): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer(listener);
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return (server.address() as { port: number }).port;
+}
+
 /** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
 export async function refusedUrl(): Promise<string> {
   const server = createServer();

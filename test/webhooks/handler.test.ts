@@ -1,8 +1,7 @@
-import { createServer } from "node:http";
-import type { Socket } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createWebhookHandler, parseWebhook, toNodeListener, ZApiError, type WebhookEvent } from "../../src/index.js";
+import { serveListener } from "../helpers/server.js";
 import { webhookExamples } from "../helpers/spec.js";
 
 const SECRET = "whsec-0123456789abcdef";
@@ -27,22 +26,7 @@ function handlerWith(onEvent: (event: WebhookEvent) => void | Promise<void> = ()
 
 /** The handler behind node:http, on 127.0.0.1 and a free port, closed when the test ends. */
 async function serveOverHttp(handler: (request: Request) => Promise<Response>) {
-  const sockets = new Set<Socket>();
-  const server = createServer(toNodeListener(handler));
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as { port: number };
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await serveListener(toNodeListener(handler))}`;
 }
 
 describe("createWebhookHandler, behind node:http", () => {

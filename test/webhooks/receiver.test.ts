@@ -1,7 +1,7 @@
 // The receiver against someone trying to wear it down, its node:http path, and what it
 // tells onRejected and the log. test/webhooks/handler.test.ts has its everyday answers.
-import { request as httpRequest, createServer, type IncomingMessage } from "node:http";
-import { connect, type Socket } from "node:net";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
@@ -9,6 +9,7 @@ import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createWebhookHandler, toNodeListener, ZApiError, type WebhookEvent, type WebhookHandlerOptions } from "../../src/index.js";
 import { DeliveryMemory, entryBytes } from "../../src/webhooks/memory.js";
 import { secretsIn } from "../../src/webhooks/receiver.js";
+import { serveListener } from "../helpers/server.js";
 import { webhookExamples } from "../helpers/spec.js";
 
 const SECRET = "whsec-0123456789abcdef";
@@ -23,25 +24,6 @@ function recordingLogger() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
   return { lines, logger: { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") } };
-}
-
-/** `listener` behind node:http on 127.0.0.1 and a free port, closed when the test ends. */
-async function listen(listener: Parameters<typeof createServer>[1]) {
-  const sockets = new Set<Socket>();
-  const server = createServer(listener);
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as { port: number }).port;
 }
 
 /** One request with node's own client (not fetch): status, headers and body. */
@@ -73,7 +55,7 @@ describe("toNodeListener(createWebhookHandler(…)): node's own events, the same
     const web = createWebhookHandler({ secret: SECRET, onEvent: () => {} });
     const expected = await web(new Request(`http://127.0.0.1${path}`, { method, ...(method === "GET" ? {} : { body }) }));
     const expectedText = await expected.text();
-    const port = await listen(toNodeListener(createWebhookHandler({ secret: SECRET, onEvent: () => {} })));
+    const port = await serveListener(toNodeListener(createWebhookHandler({ secret: SECRET, onEvent: () => {} })));
     // Made only now: the web-standard answer above needed them.
     const forbidden = () => {
       throw new Error("the node path made a web Request or Response");
@@ -88,13 +70,13 @@ describe("toNodeListener(createWebhookHandler(…)): node's own events, the same
   });
 
   it("keeps the connection open after a delivery whose body was read whole, and closes it after a refusal made before", async () => {
-    const port = await listen(toNodeListener(createWebhookHandler({ secret: SECRET, onEvent: () => {} })));
+    const port = await serveListener(toNodeListener(createWebhookHandler({ secret: SECRET, onEvent: () => {} })));
     expect((await nodePost(port, `/?secret=${SECRET}`, delivery("keep-alive-1"))).headers["connection"]).toBe("keep-alive");
     expect((await nodePost(port, "/?secret=wrong-secret-0123456789", delivery("keep-alive-2"))).headers["connection"]).toBe("close");
   });
 
   it("still serves any other (request: Request) => Promise<Response> handler through a Request", async () => {
-    const port = await listen(toNodeListener(async (request) => new Response(`${request.method} ${new URL(request.url).pathname} ${await request.text()}`, { status: 200 })));
+    const port = await serveListener(toNodeListener(async (request) => new Response(`${request.method} ${new URL(request.url).pathname} ${await request.text()}`, { status: 200 })));
     const got = await nodePost(port, "/any/path?x=1", "hello");
     expect({ status: got.status, text: got.text }).toEqual({ status: 200, text: "POST /any/path hello" });
   });
@@ -175,7 +157,7 @@ describe("a receiver that can't be worn down", () => {
 
   it("answers 408 and closes the connection when a body trickles in over node:http", async () => {
     const onRejected = vi.fn();
-    const port = await listen(toNodeListener(createWebhookHandler({ secret: SECRET, onEvent: () => {}, onRejected, readTimeoutMs: 300 })));
+    const port = await serveListener(toNodeListener(createWebhookHandler({ secret: SECRET, onEvent: () => {}, onRejected, readTimeoutMs: 300 })));
     const socket = connect(port, "127.0.0.1");
     onTestFinished(() => void socket.destroy());
     let received = "";
