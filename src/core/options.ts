@@ -264,8 +264,14 @@ export function rejectUnknown(object: unknown, known: readonly string[], where: 
   }
 }
 
+// A string is shown only when it is short: a token or Client-Token passed to the wrong
+// option, or set in the wrong variable, is a long random string and is not echoed, while
+// the values these options take ("verbose" for a level, "Brazil" for a country) still are.
+// Z-API does not document its tokens' length; 20 is this client's choice.
+const MAX_SHOWN = 20;
+
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "string") return value.length > MAX_SHOWN ? `a string of ${value.length} characters (not shown: it may be a secret)` : JSON.stringify(value);
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return typeof value === "symbol" || typeof value === "function" ? typeof value : String(value);
 }

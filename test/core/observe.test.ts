@@ -155,6 +155,25 @@ describe("what people paste by mistake is refused at creation, without showing a
     expect(error.message).not.toContain("3C0FFEE/");
   });
 
+  it.each([
+    ["logLevel", { logLevel: TOKEN as never }],
+    ["defaultCountry", { defaultCountry: CLIENT_TOKEN }],
+    ["timeoutMs", { timeoutMs: TOKEN as never }],
+    ["retry.attempts", { retry: { attempts: CLIENT_TOKEN as never } }],
+  ])("a secret passed to %s is refused without being shown", (name, options) => {
+    const error = thrown(() => createZApiClient({ instanceId: "3C0FFEE", token: "another-token-value", ...options }));
+    expect(error.message).toContain(`\`${name}\` must be`);
+    expect(error.message).toMatch(/a string of \d+ characters \(not shown: it may be a secret\)/);
+    expectNoTrace(error, [TOKEN, CLIENT_TOKEN]);
+  });
+
+  it("a secret set in ZAPI_LOG is refused without being shown", () => {
+    vi.stubEnv("ZAPI_LOG", TOKEN);
+    const error = thrown(() => createZApiClient({ instanceId: "3C0FFEE", token: "another-token-value" }));
+    expect(error.message).toContain("`ZAPI_LOG` must be one of");
+    expectNoTrace(error, [TOKEN]);
+  });
+
   it("from the variables too, naming the variable", () => {
     vi.stubEnv("ZAPI_TOKEN", `Bearer ${TOKEN}`);
     const error = thrown(() => createZApiClient({ instanceId: "3C0FFEE" }));
