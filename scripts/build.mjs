@@ -20,6 +20,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { freshness } from "./fresh.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 /**
@@ -36,6 +37,10 @@ const OPENAPI_FETCH = "bundled";
 // deleted behind its back, nor delete those of a removed source, so the info goes whenever
 // dist/types is missing, and `--clean` (what `npm pack` runs) starts from nothing.
 const clean = process.argv.includes("--clean");
+// A build is skipped when its inputs and dist/ are byte for byte what the last build left
+// (scripts/fresh.mjs): the tests build before every run, and most runs change nothing here.
+const built = freshness("build", ["src", "generated", "scripts/build.mjs", "tsconfig.json", "tsconfig.build.json"], ["dist"]);
+if (!clean && built.passedBefore) process.exit(0);
 const buildInfo = `${root}node_modules/.cache/zapi-client/build.tsbuildinfo`;
 if (clean || !existsSync(`${root}dist/types`)) {
   rmSync(`${root}dist`, { recursive: true, force: true });
@@ -96,3 +101,4 @@ for (const map of ["index.js.map", "webhooks.js.map", "phones.js.map", "cli.js.m
   const { sources, sourcesContent } = JSON.parse(readFileSync(`${root}dist/${map}`, "utf8"));
   if (!Array.isArray(sourcesContent) || sourcesContent.length !== sources.length) throw new Error(`dist/${map} lacks its sourcesContent`);
 }
+built.remember();

@@ -4,6 +4,7 @@
 // Any failure makes the exit code non-zero; the type check's output is printed whole.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { freshness } from "./fresh.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (/** @type {string} */ name) => `${root}node_modules/.bin/${name}`;
@@ -22,6 +23,18 @@ function run(/** @type {string} */ file, /** @type {string[]} */ args, quiet = f
   });
 }
 
+/**
+ * Runs a node script quietly, unless it passed before on the same `inputs`.
+ * @param {string} step @param {string[]} inputs @param {string} verdict @param {string[]} args
+ */
+async function unlessPassedBefore(step, inputs, verdict, args) {
+  const fresh = freshness(step, inputs);
+  if (fresh.passedBefore) return { code: 0, output: `${verdict}: passed before on these exact files (${inputs.join(", ")}, the lock file); not run again.\n` };
+  const result = await run(process.execPath, args, true);
+  if (result.code === 0) fresh.remember();
+  return result;
+}
+
 // Everything side by side: the quick checks (generated/ matches the spec, the spec lints)
 // are mostly start-up time, and would leave a core idle if the suite waited for them; the
 // type check computes while much of the suite waits on child processes (Prism, tsc, npm).
@@ -30,7 +43,12 @@ console.log("npm test: generate:check and lint:spec, then the type check (tsc --
 // Incremental: a run after a small change re-checks what it touches. The build info lives
 // in node_modules/.cache, outside the project's files, and holds no output.
 const typecheckArgs = ["-p", "tsconfig.json", "--incremental", "--tsBuildInfoFile", "node_modules/.cache/zapi-client/typecheck.tsbuildinfo"];
-const quickChecks = Promise.all([run(process.execPath, [`${root}scripts/generate.mjs`, "--check"], true), run(process.execPath, [`${root}scripts/redocly.mjs`, "lint", "zapi"], true)]);
+// Each quick check is skipped when it passed before on exactly these files and tool
+// versions (scripts/fresh.mjs): its result cannot have changed. A fresh clone runs both.
+const quickChecks = Promise.all([
+  unlessPassedBefore("generate-check", ["spec", "redocly.yaml", "scripts/generate.mjs", "generated"], "generated/ is up to date", [`${root}scripts/generate.mjs`, "--check"]),
+  unlessPassedBefore("lint-spec", ["spec", "redocly.yaml", "scripts/redocly.mjs"], "spec/zapi.yaml lints clean", [`${root}scripts/redocly.mjs`, "lint", "zapi"]),
+]);
 const typechecked = quickChecks.then(() => run(bin("tsc"), typecheckArgs, true));
 const [quick, typecheck, vitest] = await Promise.all([quickChecks, typechecked, run(bin("vitest"), ["run"])]);
 for (const { output } of quick) process.stdout.write(output);
