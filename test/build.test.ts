@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, run } from "./helpers/project.js";
+import { refusedUrl } from "./helpers/server.js";
 
 // A project of its own that depends on zapi-client (a link to this one), so that "zapi-client"
 // resolves through package.json's exports to dist/, as in a user's project: from the
@@ -95,6 +96,18 @@ describe("an uncaught error from the built package", () => {
     expect(Buffer.byteLength(stderr.slice(0, at))).toBeLessThan(2048);
     const frames = stderr.slice(at).split("\n").filter((line) => /^\s+at /.test(line));
     expect(frames.join("\n")).toMatch(/^\s+at (resolveOptions|createZApiClient) \(file:.*\/dist\//m);
+  });
+
+  it("a call's error left unhandled (an awaited network failure) prints less than 2 KB before its message too", async () => {
+    const baseUrl = await refusedUrl();
+    const call = `import { createZApiClient } from "zapi-client";\nawait createZApiClient({ instanceId: "demo-instance", token: "tok-123456789", baseUrl: ${JSON.stringify(baseUrl)}, retry: false }).getGroupMetadata({ groupId: "1-group" });\n`;
+    const { code, stderr } = await run(process.execPath, ["--input-type=module", "-e", call], { cwd: app, env });
+    expect(code).toBe(1);
+    const at = stderr.indexOf("ZApiNetworkError: The request to Z-API at 127.0.0.1:");
+    expect(at, stderr.slice(0, 500)).toBeGreaterThanOrEqual(0);
+    expect(Buffer.byteLength(stderr.slice(0, at))).toBeLessThan(2048);
+    expect(stderr.slice(at).split("\n").filter((line) => /^\s+at /.test(line))[0]).toMatch(/^\s+at networkError \(file:.*\/dist\//);
+    expect(stderr).not.toContain("tok-123456789");
   });
 
   it("with --enable-source-maps, points into the TypeScript (the maps carry it: src/ is not shipped)", async () => {

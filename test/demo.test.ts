@@ -43,3 +43,21 @@ describe("npm start", () => {
     expect(stdout + stderr).not.toContain(clientToken);
   });
 });
+
+describe("npm run mock", () => {
+  it("runs a script against its own Prism mock with ZAPI_* set, passes its exit code through, and stops the mock", async () => {
+    const script = [
+      'const { createZApiClient } = await import("zapi-client");',
+      "const group = await createZApiClient().getLightGroupMetadata({ groupId: '120363019502650977-group' });",
+      "console.log(`${process.env.ZAPI_BASE_URL} ${group.participants.length} members`);",
+      "process.exit(3);",
+    ].join("\n");
+    const { code, stdout, stderr } = await run(process.execPath, [`${projectRoot}scripts/mock.mjs`, process.execPath, "--input-type=module", "-e", script], {
+      cwd: projectRoot,
+      env: { ...process.env, ZAPI_INSTANCE_ID: "", ZAPI_TOKEN: "", ZAPI_CLIENT_TOKEN: "a-real-client-token", ZAPI_BASE_URL: "" },
+    });
+    expect(code, stderr).toBe(3);
+    expect(stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+ 2 members\n$/);
+    expect(stderr).toContain("Starting the Prism mock of spec/zapi.yaml");
+  });
+});

@@ -57,9 +57,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the published package", () => {
-  it("ships its LICENSE", async () => {
-    const listed = await run("tar", ["-tzf", tarball]);
-    expect(listed.stdout.split("\n")).toContain("package/LICENSE");
+  it("ships its LICENSE, readable code with its source maps, and the spec; not the command's sources or the tests", async () => {
+    const listed = (await run("tar", ["-tzf", tarball])).stdout.split("\n");
+    for (const file of ["package/LICENSE", "package/dist/index.js", "package/dist/index.js.map", "package/dist/webhooks.js.map", "package/dist/cli.js.map", "package/spec/zapi.yaml"]) {
+      expect(listed).toContain(file);
+    }
+    expect(listed.filter((file) => /^package\/(src|test|scripts)\//.test(file))).toEqual([]);
   });
 
   it("passes publint", async () => {

@@ -26,6 +26,13 @@ describe("type errors, in the user's words", () => {
     expect(errorsOf("mistake-no-phones.ts")).toContain("Property 'phones' is missing in type '{ groupId: string; }' but required in type 'AddAdminToGroup'");
   });
 
+  it("the other either/or inputs too: removeAdmin with both ids, sendText mentioning nobody", () => {
+    const both = errorsOf("mistake-remove-admin-both-ids.ts");
+    expect(both).toContain("'RemoveAdminFromCommunity | RemoveAdminFromGroup'");
+    const none = errorsOf("mistake-send-text-no-mentions.ts");
+    expect(none).toContain("'SendTextMentioningParticipants | SendTextMentioningGroups'");
+  });
+
   it("a result read as if no answer could be empty: the error names EmptyAnswer", () => {
     expect(errorsOf("mistake-unread-empty-answer.ts")).toContain("Property 'value' does not exist on type 'EmptyAnswer'");
   });

@@ -1,5 +1,5 @@
 import { assertType, describe, expectTypeOf, it } from "vitest";
-import { createZApiClient, type AddParticipantInput, type AddParticipantResult, type EmptyAnswer, type GetGroupMetadataResult, type RetryOptions } from "../src/index.js";
+import { createZApiClient, type AddParticipantInput, type AddParticipantResult, type EmptyAnswer, type GetGroupMetadataResult, type ListGroupsResult, type RetryOptions } from "../src/index.js";
 
 const client = createZApiClient({ instanceId: "i", token: "t" });
 
@@ -54,5 +54,20 @@ describe("api's types", () => {
     void client.api.POST("/instances/{instanceId}/token/{token}/add-participant", { body: { autoInvite: true, communityId: "1", phones: ["1"] } });
     // @ts-expect-error the body is still checked against the spec
     void client.api.POST("/add-participant", { body: { autoInvite: true, phones: ["1"] } });
+  });
+});
+
+describe("answers as the service sends them: Linked IDs and loose flags are typed as they come", () => {
+  it("a participant carries its phone (which may be a Linked ID) and its lid", () => {
+    type Participant = NonNullable<GetGroupMetadataResult["participants"]>[number];
+    expectTypeOf<Participant["phone"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Participant["lid"]>().toEqualTypeOf<string | null | undefined>();
+  });
+
+  it("a chat's flags are a boolean or the string the service sends", () => {
+    type Chat = ListGroupsResult[number];
+    expectTypeOf<Chat["pinned"]>().toEqualTypeOf<boolean | string | undefined>();
+    // @ts-expect-error a flag sent as a string is not a plain boolean
+    expectTypeOf<Chat["pinned"]>().toEqualTypeOf<boolean | undefined>();
   });
 });

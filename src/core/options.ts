@@ -267,8 +267,9 @@ export function rejectUnknown(object: unknown, known: readonly string[], where: 
 // A string is shown only when it is short: a token or Client-Token passed to the wrong
 // option, or set in the wrong variable, is a long random string and is not echoed, while
 // the values these options take ("verbose" for a level, "Brazil" for a country) still are.
-// Z-API does not document its tokens' length; 20 is this client's choice.
-const MAX_SHOWN = 20;
+// Z-API does not document its tokens' length; the webhook receiver's secret is at least 16
+// characters, so no secret this package asks for is ever 15 or fewer.
+const MAX_SHOWN = 15;
 
 function show(value: unknown): string {
   if (typeof value === "string") return value.length > MAX_SHOWN ? `a string of ${value.length} characters (not shown: it may be a secret)` : JSON.stringify(value);

@@ -1,7 +1,7 @@
 // Issue 20, points 2 and 3: a client that can be watched, and errors that say where and how
 // often. No log line, and no error, holds a piece of a secret.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createZApiClient, ZApiError, ZApiNetworkError, ZApiTimeoutError, type Logger } from "../../src/index.js";
+import { createWebhookHandler, createZApiClient, ZApiError, ZApiNetworkError, ZApiTimeoutError, type Logger } from "../../src/index.js";
 import { json, refusedUrl, startServer } from "../helpers/server.js";
 import { CLIENT_TOKEN, echoForms, expectNoTrace, ODD_CLIENT_TOKEN, ODD_TOKEN, rejection, seed, thrown, TOKEN } from "../hostile/hostile.js";
 
@@ -165,6 +165,14 @@ describe("what people paste by mistake is refused at creation, without showing a
     expect(error.message).toContain(`\`${name}\` must be`);
     expect(error.message).toMatch(/a string of \d+ characters \(not shown: it may be a secret\)/);
     expectNoTrace(error, [TOKEN, CLIENT_TOKEN]);
+  });
+
+  it("the shortest webhook secret the receiver takes (16 characters) is not shown either", () => {
+    const secret = "k3y-0f-16-charsx";
+    expect(secret).toHaveLength(16);
+    expect(() => createWebhookHandler({ secret, onEvent() {} })).not.toThrow();
+    const error = thrown(() => createZApiClient({ instanceId: "3C0FFEE", token: "another-token-value", logLevel: secret as never }));
+    expect(error.message).not.toContain(secret);
   });
 
   it("a secret set in ZAPI_LOG is refused without being shown", () => {

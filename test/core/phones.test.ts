@@ -2,10 +2,26 @@
 // reads them; a Linked ID is never read as one.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createZApiClient, ZApiError, ZApiValidationError } from "../../src/index.js";
+import { operations } from "../../generated/operations.js";
+import type { Schema } from "../../src/core/schema.js";
 import { rejection } from "../helpers/secrets.js";
+import { bundledSpec, requestExamples, specOperations } from "../helpers/spec.js";
 import { fakeFetch } from "../hostile/hostile.js";
 
 afterEach(() => vi.unstubAllEnvs());
+
+/** The top-level fields of an input schema (each form of a oneOf) that name a person: one, or a list. */
+function phoneFields(schema: Schema): Map<string, "one" | "list"> {
+  const found = new Map<string, "one" | "list">();
+  for (const form of [schema, ...((schema as { oneOf?: Schema[] }).oneOf ?? [])]) {
+    for (const [field, sub] of Object.entries((form as { properties?: Record<string, Schema> }).properties ?? {})) {
+      const { phone, items } = sub as { phone?: boolean; items?: { phone?: boolean } };
+      if (phone) found.set(field, "one");
+      else if (items?.phone) found.set(field, "list");
+    }
+  }
+  return found;
+}
 
 /** What addParticipant sends for `phones`, or the error it throws before sending. */
 async function sent(phones: string[], options: { defaultCountry?: string } = {}) {
@@ -99,6 +115,38 @@ describe("Linked IDs", () => {
   it("a lid and the phone of its digits are two people, not a repeat", async () => {
     expect(await sent(["221783940681929@lid", "221783940681929"])).toBeInstanceOf(ZApiValidationError);
     expect(await sent(["5544999999999@lid", "5544999999999"])).toEqual(["5544999999999@lid", "5544999999999"]);
+  });
+
+  // Wherever the spec names a person (x-zapi-phone), whatever the operation.
+  const LID = "221783940681929@lid";
+  const naming = (Object.keys(operations) as (keyof typeof operations)[]).filter((name) => phoneFields(operations[name].input).size > 0);
+
+  it("the operations that name a person are the ones expected", () => {
+    expect(naming.sort()).toEqual(
+      ["addAdmin", "addParticipant", "approveParticipant", "createGroup", "rejectParticipant", "removeAdmin", "removeParticipant", "sendText"].sort(),
+    );
+  });
+
+  it.each(naming)("%s sends a Linked ID exactly as written, in every field that names a person", async (name) => {
+    const spec = await bundledSpec();
+    const op = specOperations(spec).find((candidate) => candidate.operationId === name)!;
+    const { fetch, calls } = fakeFetch(() => new Response("{}", { status: 200 }));
+    const client = createZApiClient({ instanceId: "i", token: "Vq8Xz3tok9f8e7d6c5b4a3", fetch, retry: false });
+    let tried = 0;
+    for (const example of requestExamples(op)) {
+      const fields = phoneFields(operations[name].input);
+      const input = Object.fromEntries(
+        Object.entries(example.input as Record<string, unknown>).map(([field, value]) => [field, fields.get(field) === "list" ? [LID] : fields.get(field) === "one" ? LID : value]),
+      );
+      if (!Object.keys(input).some((field) => fields.has(field))) continue;
+      calls.length = 0;
+      await (client[name] as (input: unknown) => Promise<unknown>)(input).catch(() => {});
+      expect(calls, `${name} / ${example.name}`).toHaveLength(1);
+      const body = JSON.parse(String(calls[0]!.init?.body)) as Record<string, unknown>;
+      for (const [field, kind] of fields) if (field in input) expect(body[field], `${name} / ${example.name} / ${field}`).toEqual(kind === "list" ? [LID] : LID);
+      tried++;
+    }
+    expect(tried, `${name}: an example that names a person`).toBeGreaterThan(0);
   });
 
   it("a lid in the wrong form is named as such", async () => {

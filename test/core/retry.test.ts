@@ -54,6 +54,16 @@ describe("retries only where the call cannot have been carried out", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("a GET that changes something (acceptGroupInvite joins a group) is not retried like the GETs that only read", async () => {
+    const server = await startServer((_req, res) => json(res, 502, {}));
+    const url = "https://chat.whatsapp.com/C1adgkdEGki7554BWDdMkd";
+    await expect(clientFor(server.url).acceptGroupInvite({ url })).rejects.toBeInstanceOf(ZApiHttpError);
+    expect(server.requests.map((request) => request.method)).toEqual(["GET"]);
+    server.requests.length = 0;
+    await expect(clientFor(server.url).getGroupInvitationMetadata({ url })).rejects.toBeInstanceOf(ZApiHttpError);
+    expect(server.requests.map((request) => request.method)).toEqual(["GET", "GET", "GET"]);
+  });
+
   it("does not retry after a timeout by default: the call may have been carried out", async () => {
     const server = await startServer(() => {});
     await expect(clientFor(server.url, fast, 500).addParticipant(seed)).rejects.toBeInstanceOf(ZApiTimeoutError);

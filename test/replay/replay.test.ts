@@ -53,6 +53,8 @@ describe("every operation, against answers the service has been seen to send", (
       const http = outcome as ZApiHttpError;
       expect({ status: http.status, reason: http.reason, serverText: http.serverText }, `${name} / ${error.id}`).toEqual({ status: error.status, reason: error.reason, serverText: error.serverText });
       expect(http.hint.length).toBeGreaterThan(10);
+      // Every Client-Token error says where the Client-Token goes (issue 19, point 2).
+      if (error.reason.startsWith("client-token")) expect(http.hint, `${name} / ${error.id}`).toMatch(/`clientToken` \(or ZAPI_CLIENT_TOKEN\)/);
       expect(http.message).toContain(`(${error.reason}: ${http.hint})`);
       if (error.serverText) expect(http.message).toContain(JSON.stringify(error.serverText));
       expectNoTrace(http, [TOKEN, CLIENT_TOKEN]);

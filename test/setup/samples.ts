@@ -27,6 +27,14 @@ export const both = zapi.addParticipant({ autoInvite: true, communityId: "120363
 const zapi = createZApiClient();
 export const none = zapi.addAdmin({ groupId: "120363019502650977-group" });
 `,
+  "mistake-remove-admin-both-ids.ts": `import { createZApiClient } from "zapi-client";
+const zapi = createZApiClient();
+export const both = zapi.removeAdmin({ communityId: "120363019502650977", groupId: "120363019502650977-group", phones: ["5544999999999"] });
+`,
+  "mistake-send-text-no-mentions.ts": `import { createZApiClient } from "zapi-client";
+const zapi = createZApiClient();
+export const none = zapi.sendText({ phone: "120363019502650977-group", message: "Bem-vindos!" });
+`,
   "mistake-unread-empty-answer.ts": `import { createZApiClient } from "zapi-client";
 const zapi = createZApiClient();
 const result = await zapi.removeParticipant({ groupId: "120363019502650977-group", phones: ["5544999999999"] });

@@ -6,7 +6,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { createWebhookHandler, toNodeListener, ZApiError, type WebhookEvent, type WebhookHandlerOptions } from "../../src/index.js";
+import { createWebhookHandler, parseWebhook, toNodeListener, ZApiError, ZApiValidationError, type WebhookEvent, type WebhookHandlerOptions } from "../../src/index.js";
 import { DeliveryMemory, entryBytes } from "../../src/webhooks/memory.js";
 import { secretsIn } from "../../src/webhooks/receiver.js";
 import { serveListener } from "../helpers/server.js";
@@ -18,6 +18,17 @@ const approval = examples.find(([name]) => name === "membershipApprovalRequestIn
 const url = (secret = SECRET) => `https://example.test/zapi/events?secret=${secret}`;
 const post = (body: string, secret = SECRET) => new Request(url(secret), { method: "POST", body, headers: { "content-type": "application/json" } });
 const delivery = (messageId: string) => JSON.stringify({ ...approval, messageId });
+/** A POST whose body streams in `count` chunks of `size` bytes, with no Content-Length. */
+const chunked = (count: number, size: number) => {
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ < count) controller.enqueue(new TextEncoder().encode("p".repeat(size)));
+      else controller.close();
+    },
+  });
+  return new Request(url(), { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+};
 
 /** A logger that keeps every line, by level. */
 function recordingLogger() {
@@ -288,6 +299,7 @@ describe("onRejected and the log", () => {
     ["a GET", () => new Request(url(), { method: "GET" }), 405, "method"],
     ["a wrong secret", () => post(delivery("r1"), "wrong-secret-0123456789"), 401, "wrong secret"],
     ["a declared length over the limit", () => post(JSON.stringify({ ...approval, pad: "p".repeat(300 * 1024) })), 413, "too large"],
+    ["a chunked body over the limit, with no declared length", () => chunked(300, 1024), 413, "too large"],
     ["not JSON", () => post(`{"messageId": "${SECRET}", oops`), 400, "not JSON"],
     ["a field that breaks its rule", () => post(JSON.stringify({ ...approval, requestMethod: "by_magic" })), 400, /^the delivery must match exactly one of .*\(Join request: \/requestMethod must be one of "invite_link", "non_admin_add" \|/],
     ["a made-up field nested too deep", () => post(JSON.stringify({ ...approval, ["LEAK-KEY"]: JSON.parse(`${'{"LEAK-KEY":'.repeat(40)}1${"}".repeat(40)}`) })), 400, /^\/\*\/\*\/.* nests deeper than 32 levels/],
@@ -304,6 +316,39 @@ describe("onRejected and the log", () => {
     expect(why).toMatch(reason);
     expect(lines).toEqual([{ level: "info", message: "zapi-client webhook: delivery refused", fields: { status, reason: why } }]);
     for (const leak of [SECRET, "by_magic", "LEAK-KEY", "oops"]) expect(JSON.stringify(lines)).not.toContain(leak);
+  });
+
+  it("names the field and the rule exactly as parseWebhook does for the same body, values left out", async () => {
+    const body = { ...approval, requestMethod: "by_magic" };
+    const onRejected = vi.fn();
+    await createWebhookHandler({ secret: SECRET, onEvent: () => {}, onRejected })(post(JSON.stringify(body)));
+    const thrown = (() => {
+      try {
+        parseWebhook(body);
+      } catch (error) {
+        return error as ZApiValidationError;
+      }
+      throw new Error("parseWebhook took a delivery the handler refused");
+    })();
+    const [first] = thrown.problems;
+    const named = `${first!.path || "the delivery"} ${first!.message}`;
+    const more = thrown.problemCount > 1 ? ` (and ${thrown.problemCount - 1} more)` : "";
+    // A oneOf's reason lists every form's problem, cut at 600 characters.
+    const { reason } = onRejected.mock.calls[0]![0] as { reason: string };
+    expect(reason).toBe(named.length > 600 ? `${named.slice(0, 597)}...${more}` : `${named}${more}`);
+    expect(reason).toContain('/requestMethod must be one of "invite_link", "non_admin_add"');
+    expect(JSON.stringify(onRejected.mock.calls)).not.toContain("by_magic");
+  });
+
+  it("logs through console by default: an onEvent that failed reaches console.warn", async () => {
+    vi.stubEnv("ZAPI_LOG", "");
+    onTestFinished(() => void vi.unstubAllEnvs());
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    onTestFinished(() => warn.mockRestore());
+    const handler = createWebhookHandler({ secret: SECRET, onEvent: () => Promise.reject(new Error("db down")) });
+    expect((await handler(post(delivery("console-default")))).status).toBe(500);
+    expect(warn).toHaveBeenCalledOnce();
+    expect(String(warn.mock.calls[0]![0])).toContain("zapi-client webhook");
   });
 
   it("logs nothing of a refusal at the default level, so forged deliveries stay out of the logs", async () => {

@@ -5,6 +5,14 @@ import type * as fromEntry from "../../src/webhooks/index.js";
 declare const event: WebhookEvent;
 
 describe("WebhookEvent's types", () => {
+  it("carries the Linked IDs beside the phones, typed as the docs give them", () => {
+    if (event.notification === "MEMBERSHIP_APPROVAL_REQUEST") {
+      expectTypeOf(event.chatLid).toEqualTypeOf<string | null | undefined>();
+      expectTypeOf(event.senderLid).toEqualTypeOf<string | null | undefined>();
+      expectTypeOf(event.participantLid).toEqualTypeOf<string | null | undefined>();
+    }
+  });
+
   it("narrows on notification to the kind's own fields", () => {
     if (event.notification === "MEMBERSHIP_APPROVAL_REQUEST") {
       expectTypeOf(event.requestMethod).toEqualTypeOf<"invite_link" | "non_admin_add" | undefined>();
