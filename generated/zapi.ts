@@ -1566,8 +1566,8 @@ export interface paths {
          *     - This page shows no Client-Token header; the on-message-received page does, for
          *       this same call. The spec accepts it, optional, as everywhere.
          *
-         *     Client rules, not Z-API's: no other field (`additionalProperties: false`) and a
-         *     non-empty `value` (`minLength`).
+         *     Client rules, not Z-API's: no other field (`additionalProperties: false`), and a
+         *     `value` that is an absolute URI (`format: uri`) and not empty (`minLength`).
          */
         put: operations["updateWebhookReceived"];
         post?: never;
@@ -1815,6 +1815,9 @@ export interface components {
          * @description A WhatsApp Linked ID: digits, then `@lid`, such as `221783940681929@lid`
          *     (docs/tips/lid.md; the docs' examples have 11 to 15 digits, so no length is
          *     checked). It is private to WhatsApp and cannot be turned into a phone.
+         *
+         *     Client rule, not Z-API's: the `pattern` (digits, then `@lid`) is inferred from the
+         *     docs' examples; no page states a format.
          * @example 221783940681929@lid
          */
         LinkedId: string;
@@ -2617,8 +2620,9 @@ export interface components {
         WebhookUrlRequest: {
             /**
              * Format: uri
-             * @description Your endpoint's URL. Z-API's rule: it must be HTTPS (`pattern`). Client rule,
-             *     not Z-API's: not empty (`minLength`, implied by the pattern anyway).
+             * @description Your endpoint's URL. Z-API's rule: it must be HTTPS (`pattern`). Client rules,
+             *     not Z-API's: an absolute URI (`format: uri`; the page gives no rule beyond
+             *     HTTPS) and not empty (`minLength`, implied by the pattern anyway).
              * @example https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive
              */
             value: string;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/project.js";
 import { bundledSpec, specOperations } from "../helpers/spec.js";
+import { DOCS_FIXTURE, docsFiles as files, docsFixtureText as fixtureText } from "../helpers/zapi-docs.js";
 
 // Every operation names the pages of Z-API's docs repository it is written from
 // (`x-zapi-source` on the operation: the Portuguese page, its English translation and the
@@ -9,20 +10,7 @@ import { bundledSpec, specOperations } from "../helpers/spec.js";
 // names exists at the commit in `info.x-zapi-docs`. The repository is not needed here:
 // test/spec/fixtures/zapi-docs-pages.txt lists its files at that commit, written by
 // scripts/zapi-docs-pages.mjs from a clone (see that script to refresh it).
-const FIXTURE = `${projectRoot}test/spec/fixtures/zapi-docs-pages.txt`;
 const EN = "i18n/en/docusaurus-plugin-content-docs/current/";
-
-const fixtureText = readFileSync(FIXTURE, "utf8");
-/** Each file of the docs repository at the commit, with the sample its page's widget loads, if any. */
-const files = new Map(
-  fixtureText
-    .split("\n")
-    .filter((line) => line !== "" && !line.startsWith("#"))
-    .map((line) => {
-      const [path, sample] = line.split("\t");
-      return [path!, sample] as const;
-    }),
-);
 
 interface PageSource {
   readonly pt?: unknown;
@@ -43,7 +31,7 @@ describe("the docs pages the spec is written from", () => {
   it("the fixture lists Z-API's docs repository at the commit in info.x-zapi-docs", () => {
     const commit: unknown = spec.info["x-zapi-docs"]?.commit;
     expect(commit, "info.x-zapi-docs.commit").toMatch(/^[0-9a-f]{40}$/);
-    expect(fixtureText.split("\n")[0], `${FIXTURE} is for another commit: run scripts/zapi-docs-pages.mjs`).toContain(` at ${String(commit)} `);
+    expect(fixtureText.split("\n")[0], `${DOCS_FIXTURE} is for another commit: run scripts/zapi-docs-pages.mjs`).toContain(` at ${String(commit)} `);
     expect(files.size).toBeGreaterThan(100);
   });
 
@@ -76,7 +64,7 @@ describe("the docs pages the spec is written from", () => {
   });
 
   it("every page, translation and sample the spec names exists at the commit", () => {
-    const cited = new Set(specText.match(/(?<![\w/.-])(?:docs|i18n\/en\/docusaurus-plugin-content-docs\/current)\/[\w/.-]+\.mdx?(?![\w/-])|(?<![\w/.-])json-examples\/[\w.-]+\.json(?![\w/-])/g));
+    const cited = new Set(specText.match(/(?<![\w/.:-])(?:docs|i18n\/en\/docusaurus-plugin-content-docs\/current)\/[\w/.-]+\.mdx?(?![\w/-])|(?<![\w/.:-])json-examples\/[\w.-]+\.json(?![\w/-])/g));
     expect(cited.size).toBeGreaterThan(50);
     // The one the spec names as missing: update-webhook-received's page loads a sample the repository does not have.
     const missing = [...cited].filter((path) => !files.has(path));
