@@ -66,6 +66,12 @@ export interface paths {
          *
          *     The documentation gives no maximum number of phones per call, no rate limit and
          *     no retry guidance.
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["addParticipant"];
         delete?: never;
@@ -125,6 +131,12 @@ export interface paths {
          *     gives no maximum number of phones per call, no rate limit and no retry guidance,
          *     and shows no webhook payload for a removal (`GROUP_PARTICIPANT_REMOVE` is only
          *     named).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["removeParticipant"];
         delete?: never;
@@ -938,7 +950,21 @@ export interface paths {
          *
          *     `autoInvite` works as for add-participant: the pages' tip describes asking to add
          *     10 people, 5 being added, and the other 5 receiving a private invitation link.
-         *     The answer for that case is not documented (see `phonesNotAdded` below).
+         *     The repository's pages do not document the answer for that case; Z-API's live
+         *     docs site lists such a number in `phonesNotAdded` until it accepts the invitation
+         *     (observed there; see `CreateGroupResult`).
+         *
+         *     **Linked IDs: the live docs site and this spec disagree.** Z-API's live docs site
+         *     (https://developer.z-api.io/en/group/create-group, newer than the repository at
+         *     `info.x-zapi-docs`, whose pages do not say this) says create-group does not take a
+         *     Linked ID: the group is created without that person, and their `@lid` comes back
+         *     in `phonesNotAdded` (observed there, marked `x-zapi-observed`). This spec takes the
+         *     other side: `phones` accepts Linked IDs, as every input that names people does
+         *     (`Participants`). The call does not fail on one and leaves no one out silently,
+         *     since the answer names who was not added; add them afterwards with
+         *     `addParticipant`, which takes a Linked ID ("most endpoints", docs/tips/lid.md).
+         *     Refusing them here would narrow the input on a source weaker than the
+         *     repository's pages, which this document never does with what it observed.
          *
          *     **Not safe to retry.** Each call creates a new group: a retry after a lost
          *     answer can create a second group and, with `autoInvite`, send the same people a
@@ -1019,6 +1045,12 @@ export interface paths {
          *     digits per phone, and the id patterns (each schema lists them in
          *     `x-zapi-client-rules`). The documentation gives no maximum number of phones per
          *     call.
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["addAdmin"];
         delete?: never;
@@ -1072,6 +1104,12 @@ export interface paths {
          *     `communityId` and `groupId`, no unknown fields, at least one phone, no phone
          *     twice, at most 15 digits per phone, and the id patterns (each schema lists them
          *     in `x-zapi-client-rules`).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["removeAdmin"];
         delete?: never;
@@ -1122,6 +1160,12 @@ export interface paths {
          *     Client rules, not Z-API's: no unknown fields, a non-empty `groupName`, and the
          *     group id pattern (each schema lists them in `x-zapi-client-rules`). The
          *     documentation gives no limit on the name's length.
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["updateGroupName"];
         delete?: never;
@@ -1323,6 +1367,12 @@ export interface paths {
          *
          *     Client rules, not Z-API's: no unknown fields and the group id pattern (each
          *     schema lists them in `x-zapi-client-rules`).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retornos apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["leaveGroup"];
         delete?: never;
@@ -1568,6 +1618,12 @@ export interface paths {
          *
          *     Client rules, not Z-API's: no other field (`additionalProperties: false`), and a
          *     `value` that is an absolute URI (`format: uri`) and not empty (`minLength`).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering 204 with no body ("Apenas status
+         *     204"), where the spec assumes `{"value": boolean}` (see above). The client takes
+         *     such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted and said
+         *     nothing more.
          */
         put: operations["updateWebhookReceived"];
         post?: never;
@@ -1636,6 +1692,11 @@ export interface webhooks {
          *     deliveries out of order); and which status your endpoint should answer, or what
          *     Z-API does when it answers an error. The page's 405 and 415 notes are about the
          *     update call, not about deliveries.
+         *
+         *     **What deliveries were seen to carry.** Deliveries recorded from api.z-api.io hold
+         *     the instance token in a `z-api-token` header: the parameter below describes it,
+         *     with its source. It is the instance's own secret, not a signature, and the docs do
+         *     not promise it: do not log it, and do not rely on it.
          */
         post: operations["onMessageReceived"];
         delete?: never;
@@ -2046,7 +2107,7 @@ export interface components {
             isMuted?: string;
             /**
              * @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example;
-             *     the service has been seen sending `"true"` and `"false"` (observed).
+             *     the service has been seen sending `"false"` too (observed).
              */
             isMarkedSpam?: boolean | string;
             /** @description Whether the chat is archived. Boolean in the table, `"false"` in the example. */
@@ -2097,7 +2158,11 @@ export interface components {
             owner?: string;
             /** @description The group's name. */
             subject?: string;
-            /** @description Observed, not documented: the group's name again, beside `subject`. */
+            /**
+             * @description Observed, not documented, and weakly: the group's name again, beside `subject`.
+             *     Only the facts file's first gathering names it; a later search of public code
+             *     did not find it again.
+             */
             name?: string;
             /**
              * @description When the group was created. Typed "timestamp" in the table; the examples hold
@@ -2164,7 +2229,8 @@ export interface components {
         /**
          * Group participant
          * @description A participant, by phone, by Linked ID, or both. No field is required: one project
-         *     notes that participants have `phone` only "when visible" (observed).
+         *     notes that participants have `phone` only "when visible" (observed, weakly: a
+         *     later search of public code did not find that note again).
          */
         GroupParticipant: {
             /**
@@ -2257,8 +2323,8 @@ export interface components {
         /**
          * CreateGroupResult
          * @description The new group. The table lists `phone` and `invitationLink` without saying either
-         *     is always present, so neither is required; `phonesNotAdded` is observed, not
-         *     documented.
+         *     is always present, so neither is required; `phonesNotAdded` is not in the
+         *     repository's pages (see the field).
          */
         CreateGroupResult: {
             /**
@@ -2274,9 +2340,13 @@ export interface components {
              */
             invitationLink?: string;
             /**
-             * @description Observed, not documented: the phones that were not added to the group. Public
-             *     projects read it as a list of phones; the docs give no type, so it is not
-             *     checked.
+             * @description Observed on Z-API's live docs site, not in the repository's pages: the
+             *     identifiers that were not added to the group, for one of the two reasons it
+             *     gives: a Linked ID, which create-group does not take (see `createGroup`), or a
+             *     number that could not be added directly and, with `autoInvite`, was sent a
+             *     private invitation, listed until it accepts. The site calls it an array and
+             *     shows no item, so it is not checked: a successful creation is never read as
+             *     a failure.
              */
             phonesNotAdded?: unknown;
         };
@@ -2861,9 +2931,11 @@ export interface components {
          * Notification phones
          * @description The people a membership notification concerns, as strings: phones in the docs'
          *     examples (`5544999999999`), and Linked IDs (`221783940681929@lid`) in deliveries
-         *     recorded by public projects (observed). Pass either to `approveParticipant` or
-         *     `rejectParticipant` as it is. Z-API's rule for what it sends is not documented, so
-         *     the items are not checked beyond being strings.
+         *     recorded from the service (observed: `GROUP_PARTICIPANT_ADD` and
+         *     `GROUP_PARTICIPANT_LEAVE` deliveries of 2025-09 whose parameter is a lid). Pass
+         *     either to `approveParticipant` or `rejectParticipant` as it is. Z-API's rule for
+         *     what it sends is not documented, so the items are not checked beyond being
+         *     strings.
          */
         NotificationPhones: string[];
         /** @description Whether the chat is a group. */
@@ -2882,7 +2954,11 @@ export interface components {
         /**
          * @description The group member concerned. A string in the table; null in some examples
          *     (messages outside groups). It has been seen holding the digits of a Linked ID
-         *     rather than a phone (observed): prefer `participantLid` to identify the person.
+         *     rather than a phone (observed: on two recorded `GROUP_PARTICIPANT_LEAVE`
+         *     deliveries, `participantPhone` is the leaver's lid without `@lid`, while
+         *     `notificationParameters` holds the lid itself; a recorded `GROUP_PARTICIPANT_ADD`
+         *     has no `participantPhone`). So it is not always a phone: prefer `participantLid`,
+         *     or the lid in `notificationParameters`, to identify the person.
          */
         ReceivedParticipantPhone: string | null;
         /**
@@ -4348,7 +4424,19 @@ export interface operations {
     onMessageReceived: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Observed, not documented: every delivery recorded from api.z-api.io carries the
+                 *     instance token in this header, beside `origin: https://api.z-api.io`,
+                 *     `server: Z-API` and a browser `user-agent` that changes from one delivery to the
+                 *     next. **It is a secret**: the same token as in the URL of every call, so
+                 *     anyone who reads it can act as that WhatsApp number, and a receiver that logs
+                 *     request headers leaks it. Since the docs do not name it, the client's receiver
+                 *     neither needs nor reads it: it tells Z-API's deliveries from forged ones by the
+                 *     secret in the URL you register.
+                 */
+                "z-api-token"?: string;
+            };
             path?: never;
             cookie?: never;
         };

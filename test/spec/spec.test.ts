@@ -93,6 +93,42 @@ function collect(find: (node: Json, pointer: string) => string[]): string[] {
   return [...seen.values()];
 }
 
+// Where an x-zapi-observed source may point: a commit of a public repository and a path
+// in it, a public address, or, where none can be named, a plain statement that none can.
+const SOURCE_FORMS = /^(?:[A-Za-z0-9][\w.-]*\/[\w.-]+@[0-9a-f]{40}:\S+|https:\/\/\S+|no citable source: \S)/;
+/** Whether a text says "observed", the name of the extension aside. */
+const saysObserved = (text: unknown) => typeof text === "string" && /\bobserved\b/i.test(text.replaceAll("x-zapi-observed", ""));
+
+describe("the spec names its sources", () => {
+  it("records the commit of Z-API's docs repository it was checked against (info.x-zapi-docs)", () => {
+    expect(spec.info["x-zapi-docs"]).toMatchObject({ repository: "https://github.com/Z-API/z-api-docs", commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+  });
+
+  it("every x-zapi-observed is a list of sources: owner/repo@commit:path, an https:// address, or 'no citable source: …'", () => {
+    const problems = collect((node) => {
+      if (!Object.hasOwn(node, "x-zapi-observed")) return [];
+      const sources: unknown = node["x-zapi-observed"];
+      if (!Array.isArray(sources) || sources.length === 0) return ["x-zapi-observed must be a non-empty list of sources"];
+      return sources.filter((source) => typeof source !== "string" || !SOURCE_FORMS.test(source)).map((source) => `x-zapi-observed names no source of the accepted forms: ${JSON.stringify(source)}`);
+    });
+    expect(problems).toEqual([]);
+    expect(collect((node) => (Object.hasOwn(node, "x-zapi-observed") ? ["marked"] : [])).length).toBeGreaterThan(20);
+  });
+
+  it("whatever says it was observed carries x-zapi-observed beside it, and whatever carries one says so", () => {
+    const problems = collect((node, pointer) => {
+      // info.description defines the marking and sums up facts that are marked where they apply.
+      if (pointer === "/info") return [];
+      const says = saysObserved(node.description) || saysObserved(node.source);
+      const marked = Object.hasOwn(node, "x-zapi-observed");
+      if (says && !marked) return ["says it was observed, with no x-zapi-observed beside it"];
+      if (marked && !says) return ["has x-zapi-observed, and its description (or source) does not say observed"];
+      return [];
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
 /** An input schema's keywords that narrow what is accepted, beyond the tables' types and required fields. */
 const NARROWING = ["pattern", "format", "enum", "const", "not", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minProperties", "maxProperties", "additionalProperties"];
 
