@@ -726,7 +726,7 @@ export interface paths {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -744,10 +744,10 @@ export interface paths {
          *     **Where the pages disagree.** The English page's first URL line has no id and its
          *     second says `POST .../group-metadata/{phone}`; the Portuguese page and the request
          *     sample (`json-examples/get-group-metadata.json`, legacy id
-         *     `5511999999999-1623281429`) say `GET`, which the spec follows. The URL names the
-         *     id `{phone}`, the table `groupId`; the spec says `groupId`. The table types
-         *     `isAdmin` and `isSuperAdmin` as strings while every example has booleans: the spec
-         *     allows both. `creation` is typed "timestamp": the examples hold 13-digit integers
+         *     `5511999999999-1623281429`, the `zapiSample` example of `groupId`) say `GET`,
+         *     which the spec follows. The URL names the id `{phone}`, the table `groupId`; the
+         *     spec says `groupId`. The table types `isAdmin` and `isSuperAdmin` as strings while
+         *     every example has booleans: the spec allows both. `creation` is typed "timestamp": the examples hold 13-digit integers
          *     (milliseconds). `short`, `name`, `subjectTime` and `subjectOwner` appear only in
          *     the examples (`short` and `name` are commented out of the table). The
          *     legacy-format example lacks the newer fields, so no field is required.
@@ -782,7 +782,7 @@ export interface paths {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -801,7 +801,8 @@ export interface paths {
          *     (both allowed), `creation` holds milliseconds, and the URL names the id `{phone}`
          *     where the table says `groupId`. The request sample
          *     (`json-examples/get-light-group-metadata.json`, id `123123123-group`) uses `GET`,
-         *     like both pages, and its id matches `GroupId`.
+         *     like both pages, and its id matches `GroupId`: it is the `zapiSample` example of
+         *     `groupId`.
          */
         get: operations["getLightGroupMetadata"];
         put?: never;
@@ -833,7 +834,7 @@ export interface paths {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -850,7 +851,8 @@ export interface paths {
          *     **`POST`, not `GET`.** Both the Portuguese and the English page say `GET`; the
          *     request sample (`json-examples/group-invitation-link.json`) sends `POST`. Per
          *     this spec's rule (the request sample wins over the pages), the spec says `POST`.
-         *     The sample's id, `120363019502650977-group`, matches `GroupId`.
+         *     The sample's id, `120363019502650977-group`, matches `GroupId`: it is the
+         *     `zapiSample` example of `groupId`.
          *
          *     **Where the table and the example disagree.** The response table lists only
          *     `invitationLink`, described as "Novo link de convite" ("new invitation link"),
@@ -3122,12 +3124,6 @@ export interface components {
         /** @description The community id, from `listCommunities`. */
         CommunityIdPath: components["schemas"]["CommunityId"];
         /**
-         * @description The group id, in either documented format (`120363019502650977-group` or the
-         *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
-         *     `{groupId}`.
-         */
-        GroupIdPath: components["schemas"]["GroupId"];
-        /**
          * @description The page of communities to return. Optional, per both pages; they do not say
          *     whether numbering starts at 0 or 1 (the request sample asks for page 1).
          */
@@ -3768,7 +3764,7 @@ export interface operations {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -3809,7 +3805,7 @@ export interface operations {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -3850,7 +3846,7 @@ export interface operations {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
