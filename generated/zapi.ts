@@ -66,6 +66,12 @@ export interface paths {
          *
          *     The documentation gives no maximum number of phones per call, no rate limit and
          *     no retry guidance.
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["addParticipant"];
         delete?: never;
@@ -125,6 +131,12 @@ export interface paths {
          *     gives no maximum number of phones per call, no rate limit and no retry guidance,
          *     and shows no webhook payload for a removal (`GROUP_PARTICIPANT_REMOVE` is only
          *     named).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["removeParticipant"];
         delete?: never;
@@ -714,7 +726,7 @@ export interface paths {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -732,10 +744,10 @@ export interface paths {
          *     **Where the pages disagree.** The English page's first URL line has no id and its
          *     second says `POST .../group-metadata/{phone}`; the Portuguese page and the request
          *     sample (`json-examples/get-group-metadata.json`, legacy id
-         *     `5511999999999-1623281429`) say `GET`, which the spec follows. The URL names the
-         *     id `{phone}`, the table `groupId`; the spec says `groupId`. The table types
-         *     `isAdmin` and `isSuperAdmin` as strings while every example has booleans: the spec
-         *     allows both. `creation` is typed "timestamp": the examples hold 13-digit integers
+         *     `5511999999999-1623281429`, the `zapiSample` example of `groupId`) say `GET`,
+         *     which the spec follows. The URL names the id `{phone}`, the table `groupId`; the
+         *     spec says `groupId`. The table types `isAdmin` and `isSuperAdmin` as strings while
+         *     every example has booleans: the spec allows both. `creation` is typed "timestamp": the examples hold 13-digit integers
          *     (milliseconds). `short`, `name`, `subjectTime` and `subjectOwner` appear only in
          *     the examples (`short` and `name` are commented out of the table). The
          *     legacy-format example lacks the newer fields, so no field is required.
@@ -770,7 +782,7 @@ export interface paths {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -789,7 +801,8 @@ export interface paths {
          *     (both allowed), `creation` holds milliseconds, and the URL names the id `{phone}`
          *     where the table says `groupId`. The request sample
          *     (`json-examples/get-light-group-metadata.json`, id `123123123-group`) uses `GET`,
-         *     like both pages, and its id matches `GroupId`.
+         *     like both pages, and its id matches `GroupId`: it is the `zapiSample` example of
+         *     `groupId`.
          */
         get: operations["getLightGroupMetadata"];
         put?: never;
@@ -821,7 +834,7 @@ export interface paths {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -838,7 +851,8 @@ export interface paths {
          *     **`POST`, not `GET`.** Both the Portuguese and the English page say `GET`; the
          *     request sample (`json-examples/group-invitation-link.json`) sends `POST`. Per
          *     this spec's rule (the request sample wins over the pages), the spec says `POST`.
-         *     The sample's id, `120363019502650977-group`, matches `GroupId`.
+         *     The sample's id, `120363019502650977-group`, matches `GroupId`: it is the
+         *     `zapiSample` example of `groupId`.
          *
          *     **Where the table and the example disagree.** The response table lists only
          *     `invitationLink`, described as "Novo link de convite" ("new invitation link"),
@@ -938,7 +952,21 @@ export interface paths {
          *
          *     `autoInvite` works as for add-participant: the pages' tip describes asking to add
          *     10 people, 5 being added, and the other 5 receiving a private invitation link.
-         *     The answer for that case is not documented (see `phonesNotAdded` below).
+         *     The repository's pages do not document the answer for that case; Z-API's live
+         *     docs site lists such a number in `phonesNotAdded` until it accepts the invitation
+         *     (observed there; see `CreateGroupResult`).
+         *
+         *     **Linked IDs: the live docs site and this spec disagree.** Z-API's live docs site
+         *     (https://developer.z-api.io/en/group/create-group, newer than the repository at
+         *     `info.x-zapi-docs`, whose pages do not say this) says create-group does not take a
+         *     Linked ID: the group is created without that person, and their `@lid` comes back
+         *     in `phonesNotAdded` (observed there, marked `x-zapi-observed`). This spec takes the
+         *     other side: `phones` accepts Linked IDs, as every input that names people does
+         *     (`Participants`). The call does not fail on one and leaves no one out silently,
+         *     since the answer names who was not added; add them afterwards with
+         *     `addParticipant`, which takes a Linked ID ("most endpoints", docs/tips/lid.md).
+         *     Refusing them here would narrow the input on a source weaker than the
+         *     repository's pages, which this document never does with what it observed.
          *
          *     **Not safe to retry.** Each call creates a new group: a retry after a lost
          *     answer can create a second group and, with `autoInvite`, send the same people a
@@ -1019,6 +1047,12 @@ export interface paths {
          *     digits per phone, and the id patterns (each schema lists them in
          *     `x-zapi-client-rules`). The documentation gives no maximum number of phones per
          *     call.
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["addAdmin"];
         delete?: never;
@@ -1072,6 +1106,12 @@ export interface paths {
          *     `communityId` and `groupId`, no unknown fields, at least one phone, no phone
          *     twice, at most 15 digits per phone, and the id patterns (each schema lists them
          *     in `x-zapi-client-rules`).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["removeAdmin"];
         delete?: never;
@@ -1122,6 +1162,12 @@ export interface paths {
          *     Client rules, not Z-API's: no unknown fields, a non-empty `groupName`, and the
          *     group id pattern (each schema lists them in `x-zapi-client-rules`). The
          *     documentation gives no limit on the name's length.
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retorno apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["updateGroupName"];
         delete?: never;
@@ -1323,6 +1369,12 @@ export interface paths {
          *
          *     Client rules, not Z-API's: no unknown fields and the group id pattern (each
          *     schema lists them in `x-zapi-client-rules`).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering a 2xx with no body, status only ("Sem
+         *     retornos apenas status"; its script expected 202); the pages show a JSON answer. The
+         *     client takes such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted
+         *     and said nothing more.
          */
         post: operations["leaveGroup"];
         delete?: never;
@@ -1566,8 +1618,14 @@ export interface paths {
          *     - This page shows no Client-Token header; the on-message-received page does, for
          *       this same call. The spec accepts it, optional, as everywhere.
          *
-         *     Client rules, not Z-API's: no other field (`additionalProperties: false`) and a
-         *     non-empty `value` (`minLength`).
+         *     Client rules, not Z-API's: no other field (`additionalProperties: false`), and a
+         *     `value` that is an absolute URI (`format: uri`) and not empty (`minLength`).
+         *
+         *     **Observed: an answer with no body.** A PHP project's endpoint-by-endpoint test
+         *     notes of May 2020 record this call answering 204 with no body ("Apenas status
+         *     204"), where the spec assumes `{"value": boolean}` (see above). The client takes
+         *     such an answer as done, `{ emptyAnswer: true, status }`: Z-API acted and said
+         *     nothing more.
          */
         put: operations["updateWebhookReceived"];
         post?: never;
@@ -1636,6 +1694,11 @@ export interface webhooks {
          *     deliveries out of order); and which status your endpoint should answer, or what
          *     Z-API does when it answers an error. The page's 405 and 415 notes are about the
          *     update call, not about deliveries.
+         *
+         *     **What deliveries were seen to carry.** Deliveries recorded from api.z-api.io hold
+         *     the instance token in a `z-api-token` header: the parameter below describes it,
+         *     with its source. It is the instance's own secret, not a signature, and the docs do
+         *     not promise it: do not log it, and do not rely on it.
          */
         post: operations["onMessageReceived"];
         delete?: never;
@@ -1815,6 +1878,9 @@ export interface components {
          * @description A WhatsApp Linked ID: digits, then `@lid`, such as `221783940681929@lid`
          *     (docs/tips/lid.md; the docs' examples have 11 to 15 digits, so no length is
          *     checked). It is private to WhatsApp and cannot be turned into a phone.
+         *
+         *     Client rule, not Z-API's: the `pattern` (digits, then `@lid`) is inferred from the
+         *     docs' examples; no page states a format.
          * @example 221783940681929@lid
          */
         LinkedId: string;
@@ -2043,7 +2109,7 @@ export interface components {
             isMuted?: string;
             /**
              * @description Whether the chat is marked as spam. Boolean in the table, `"false"` in the example;
-             *     the service has been seen sending `"true"` and `"false"` (observed).
+             *     the service has been seen sending `"false"` too (observed).
              */
             isMarkedSpam?: boolean | string;
             /** @description Whether the chat is archived. Boolean in the table, `"false"` in the example. */
@@ -2094,7 +2160,11 @@ export interface components {
             owner?: string;
             /** @description The group's name. */
             subject?: string;
-            /** @description Observed, not documented: the group's name again, beside `subject`. */
+            /**
+             * @description Observed, not documented, and weakly: the group's name again, beside `subject`.
+             *     Only the facts file's first gathering names it; a later search of public code
+             *     did not find it again.
+             */
             name?: string;
             /**
              * @description When the group was created. Typed "timestamp" in the table; the examples hold
@@ -2161,7 +2231,8 @@ export interface components {
         /**
          * Group participant
          * @description A participant, by phone, by Linked ID, or both. No field is required: one project
-         *     notes that participants have `phone` only "when visible" (observed).
+         *     notes that participants have `phone` only "when visible" (observed, weakly: a
+         *     later search of public code did not find that note again).
          */
         GroupParticipant: {
             /**
@@ -2254,8 +2325,8 @@ export interface components {
         /**
          * CreateGroupResult
          * @description The new group. The table lists `phone` and `invitationLink` without saying either
-         *     is always present, so neither is required; `phonesNotAdded` is observed, not
-         *     documented.
+         *     is always present, so neither is required; `phonesNotAdded` is not in the
+         *     repository's pages (see the field).
          */
         CreateGroupResult: {
             /**
@@ -2271,9 +2342,13 @@ export interface components {
              */
             invitationLink?: string;
             /**
-             * @description Observed, not documented: the phones that were not added to the group. Public
-             *     projects read it as a list of phones; the docs give no type, so it is not
-             *     checked.
+             * @description Observed on Z-API's live docs site, not in the repository's pages: the
+             *     identifiers that were not added to the group, for one of the two reasons it
+             *     gives: a Linked ID, which create-group does not take (see `createGroup`), or a
+             *     number that could not be added directly and, with `autoInvite`, was sent a
+             *     private invitation, listed until it accepts. The site calls it an array and
+             *     shows no item, so it is not checked: a successful creation is never read as
+             *     a failure.
              */
             phonesNotAdded?: unknown;
         };
@@ -2617,8 +2692,9 @@ export interface components {
         WebhookUrlRequest: {
             /**
              * Format: uri
-             * @description Your endpoint's URL. Z-API's rule: it must be HTTPS (`pattern`). Client rule,
-             *     not Z-API's: not empty (`minLength`, implied by the pattern anyway).
+             * @description Your endpoint's URL. Z-API's rule: it must be HTTPS (`pattern`). Client rules,
+             *     not Z-API's: an absolute URI (`format: uri`; the page gives no rule beyond
+             *     HTTPS) and not empty (`minLength`, implied by the pattern anyway).
              * @example https://endereco-do-seu-sistema.com.br/instancia/SUA_INSTANCIA/receive
              */
             value: string;
@@ -2857,9 +2933,11 @@ export interface components {
          * Notification phones
          * @description The people a membership notification concerns, as strings: phones in the docs'
          *     examples (`5544999999999`), and Linked IDs (`221783940681929@lid`) in deliveries
-         *     recorded by public projects (observed). Pass either to `approveParticipant` or
-         *     `rejectParticipant` as it is. Z-API's rule for what it sends is not documented, so
-         *     the items are not checked beyond being strings.
+         *     recorded from the service (observed: `GROUP_PARTICIPANT_ADD` and
+         *     `GROUP_PARTICIPANT_LEAVE` deliveries of 2025-09 whose parameter is a lid). Pass
+         *     either to `approveParticipant` or `rejectParticipant` as it is. Z-API's rule for
+         *     what it sends is not documented, so the items are not checked beyond being
+         *     strings.
          */
         NotificationPhones: string[];
         /** @description Whether the chat is a group. */
@@ -2878,7 +2956,11 @@ export interface components {
         /**
          * @description The group member concerned. A string in the table; null in some examples
          *     (messages outside groups). It has been seen holding the digits of a Linked ID
-         *     rather than a phone (observed): prefer `participantLid` to identify the person.
+         *     rather than a phone (observed: on two recorded `GROUP_PARTICIPANT_LEAVE`
+         *     deliveries, `participantPhone` is the leaver's lid without `@lid`, while
+         *     `notificationParameters` holds the lid itself; a recorded `GROUP_PARTICIPANT_ADD`
+         *     has no `participantPhone`). So it is not always a phone: prefer `participantLid`,
+         *     or the lid in `notificationParameters`, to identify the person.
          */
         ReceivedParticipantPhone: string | null;
         /**
@@ -3041,12 +3123,6 @@ export interface components {
         InstanceToken: string;
         /** @description The community id, from `listCommunities`. */
         CommunityIdPath: components["schemas"]["CommunityId"];
-        /**
-         * @description The group id, in either documented format (`120363019502650977-group` or the
-         *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
-         *     `{groupId}`.
-         */
-        GroupIdPath: components["schemas"]["GroupId"];
         /**
          * @description The page of communities to return. Optional, per both pages; they do not say
          *     whether numbering starts at 0 or 1 (the request sample asks for page 1).
@@ -3688,7 +3764,7 @@ export interface operations {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -3729,7 +3805,7 @@ export interface operations {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -3770,7 +3846,7 @@ export interface operations {
                  *     legacy `5511999999999-1623281429`). The pages' URLs call it `{phone}` or
                  *     `{groupId}`.
                  */
-                groupId: components["parameters"]["GroupIdPath"];
+                groupId: components["schemas"]["GroupId"];
             };
             cookie?: never;
         };
@@ -4344,7 +4420,19 @@ export interface operations {
     onMessageReceived: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Observed, not documented: every delivery recorded from api.z-api.io carries the
+                 *     instance token in this header, beside `origin: https://api.z-api.io`,
+                 *     `server: Z-API` and a browser `user-agent` that changes from one delivery to the
+                 *     next. **It is a secret**: the same token as in the URL of every call, so
+                 *     anyone who reads it can act as that WhatsApp number, and a receiver that logs
+                 *     request headers leaks it. Since the docs do not name it, the client's receiver
+                 *     neither needs nor reads it: it tells Z-API's deliveries from forged ones by the
+                 *     secret in the URL you register.
+                 */
+                "z-api-token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
