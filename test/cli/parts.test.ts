@@ -340,6 +340,26 @@ describe("lock", () => {
     lock.release();
   });
 
+  it("a symlink to a journal not yet written names the same lock as the journal: two fresh runs through the two paths cannot both take it", () => {
+    const dir = workDir();
+    mkdirSync(join(dir, "real"));
+    const real = join(dir, "real", "j.jsonl");
+    // Relative links, one through another, as a user might make them; neither target exists yet.
+    symlinkSync(join("real", "j.jsonl"), join(dir, "link.jsonl"));
+    symlinkSync("link.jsonl", join(dir, "link2.jsonl"));
+    expect(existsSync(real)).toBe(false);
+    expect(lockPathFor(join(dir, "link.jsonl"))).toBe(lockPathFor(real));
+    expect(lockPathFor(join(dir, "link2.jsonl"))).toBe(lockPathFor(real));
+    const lock = acquireLock(join(dir, "link2.jsonl"), { what: "the journal" });
+    expect(() => acquireLock(real, { what: "the journal" })).toThrow(LockError);
+    expect(() => acquireLock(join(dir, "link.jsonl"), { what: "the journal" })).toThrow(LockError);
+    lock.release();
+    // A loop of links names a lock of its own rather than spinning.
+    symlinkSync("loop-b", join(dir, "loop-a"));
+    symlinkSync("loop-a", join(dir, "loop-b"));
+    expect(lockPathFor(join(dir, "loop-a"))).toMatch(/loop-[ab]\.lock$/);
+  });
+
   it("takes over only from a dead run on this machine: a gone process, a reused PID, a dead container's lock left silent, a machine restarted", () => {
     const path = join(workDir(), "j.jsonl");
     const lockPath = lockPathFor(path);
