@@ -313,12 +313,24 @@ describe("the report is the input, with outcomes", () => {
     expect(ran.stdout).toContain("1 line: format the phone column as Text in the spreadsheet");
   });
 
-  it("a comma-separated input gives a comma-separated report without a BOM; a one-phone-per-line file, ';' and a BOM for Brazil", async () => {
+  // Each reason for a byte-order mark apart: the input had one, or the separator is ";".
+  it.each<[string, string, string]>([
+    ["a comma-separated input with a BOM: a BOM", "\uFEFFname,phone\n", "\uFEFFname,phone,"],
+    ["a ';' input without a BOM: a BOM", "name;phone\n", "\uFEFFname;phone;"],
+    ["a comma-separated input without a BOM: none", "name,phone\n", "name,phone,"],
+  ])("the report keeps the input's separator; %s", async (_, header, reportHeader) => {
     const dir = workDir();
     const csv = join(dir, "a.csv");
-    writeFileSync(csv, "name,phone\nAna,+55 11 96000-0000\n");
-    await run(add(csv, "--dry-run", "--report", join(dir, "a.out")), {});
-    expect(readFileSync(join(dir, "a.out"), "utf8")).toBe("name,phone,outcome,detail,normalized_phone,line\r\nAna,+55 11 96000-0000,pending,not sent: dry run,5511960000000,2\r\n");
+    const separator = header.includes(";") ? ";" : ",";
+    writeFileSync(csv, `${header}Ana${separator}+55 11 96000-0000\n`);
+    const ran = await run(add(csv, "--dry-run", "--report", join(dir, "a.out")), {});
+    expect(ran.code, ran.stderr).toBe(0);
+    const row = ["Ana", "+55 11 96000-0000", "pending", "not sent: dry run", "5511960000000", "2"].join(separator);
+    expect(readFileSync(join(dir, "a.out"), "utf8")).toBe(`${reportHeader}${["outcome", "detail", "normalized_phone", "line"].join(separator)}\r\n${row}\r\n`);
+  });
+
+  it("a one-phone-per-line file gets ';' and a BOM for Brazil", async () => {
+    const dir = workDir();
     const lines = list(["+55 11 96000-0000"], "b.txt", dir);
     await run(add(lines, "--dry-run", "--report", join(dir, "b.out")), {});
     expect(readFileSync(join(dir, "b.out"), "utf8")).toBe("\uFEFFphone;outcome;detail;normalized_phone;line\r\n+55 11 96000-0000;pending;not sent: dry run;5511960000000;1\r\n");
