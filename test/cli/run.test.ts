@@ -369,6 +369,52 @@ describe("remove-participants", () => {
   });
 });
 
+describe("remove-participants, run again", () => {
+  it("a removal whose answer is lost is unknown: reruns send nobody twice, and stop at the removals' own daily limit, leaving the adds' allowance alone", async () => {
+    const phones = sentPhones(6);
+    // The first removal call is dropped before Z-API acts: its two people are still members.
+    const mock = await zapiMock({ members: phones, fault: (op, n) => (op === "remove" && n === 1 ? { drop: "before" } : undefined) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    // The adds use up their whole allowance first.
+    expect((await run(add(list(writtenPhones(3, 100), "new.txt", dir), "--max-per-day", "3"), env)).code).toBe(0);
+    const file = list(writtenPhones(6), "refunds.txt", dir);
+    const removeAll = (...more: string[]) => run(remove(file, "--batch-size", "2", "--max-per-day", "4", "--report", `${file}.csv`, ...more), env);
+
+    const first = await removeAll();
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain("daily limit  4 removals per 24 hours on instance cli-instance; 0 used in the last 24 hours");
+    expect(first.stderr).toContain("Its people are unknown");
+    expect(mock.removals).toEqual([phones.slice(0, 2)]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unknown", "unknown", "pending", "pending", "pending", "pending"]);
+
+    // The rerun leaves the unknown alone, and stops at the removals' limit: 2 counted, 2 left.
+    const second = await removeAll();
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain("2 unknown: not sent again; --resend-unknown would");
+    expect(second.stdout).toContain("4 removals per 24 hours on instance cli-instance; 2 used in the last 24 hours; this run would use all 2 left and stop");
+    expect(second.stdout).toMatch(/Daily limit reached: 4 of 4 phones sent on instance cli-instance in the last 24 hours/);
+    expect(mock.removals).toEqual([phones.slice(0, 2), phones.slice(2, 4)]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unknown", "unknown", "removed", "removed", "pending", "pending"]);
+    // The adds' count is what the adds used, no more.
+    const adds = await run(add(list(writtenPhones(1, 200), "more.txt", dir), "--max-per-day", "3", "--dry-run"), env);
+    expect(adds.stdout).toContain("3 adds per 24 hours on instance cli-instance; 3 used in the last 24 hours");
+
+    // A day later, the rest goes; the unknown still only with --resend-unknown.
+    const state = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.jsonl`);
+    writeFileSync(state, readFileSync(state, "utf8").replace(/"at":"([^"]+)"/g, (_, at: string) => `"at":"${new Date(Date.parse(at) - 25 * 3600_000).toISOString()}"`));
+    const third = await removeAll();
+    expect(third.code).toBe(1);
+    expect(mock.removals).toEqual([phones.slice(0, 2), phones.slice(2, 4), phones.slice(4, 6)]);
+    const resent = await removeAll("--resend-unknown");
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(mock.removals).toEqual([phones.slice(0, 2), phones.slice(2, 4), phones.slice(4, 6), phones.slice(0, 2)]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(Array(6).fill("removed"));
+    // Left: the three people the adds brought in.
+    expect(mock.memberPhones()).toEqual(sentPhones(3, 100));
+  });
+});
+
 describe("exit codes and conventions", () => {
   it("--version, --help listing both commands, no command (usage, exit 2), an unknown command or option naming the nearest", async () => {
     expect(await run(["--version"], {})).toMatchObject({ code: 0, stdout: `zapi-client ${VERSION}\n` });
