@@ -5,6 +5,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LineWriter } from "../../src/cli/journal.js";
+import { JITTER } from "../../src/cli/pacing.js";
 import { planIdV1, type Target } from "../../src/cli/plan.js";
 import { VERSION } from "../../generated/version.js";
 import { ANNOUNCEMENTS, cliEnv, COMMUNITY, csvRows, GROUP, INSTANCE, reportRows, run, sentPhones, workDir, writtenPhones, zapiMock, type Fault } from "./harness.js";
@@ -288,6 +289,45 @@ describe("the daily limit", () => {
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain("6 removals per 24 hours on instance cli-instance; 0 used");
     expect(mock.removals.flat()).toHaveLength(6);
+  });
+});
+
+describe("pacing", () => {
+  it("pauses between add calls and between removal calls, and a rerun waits out what is left of the pause since the last call on the instance", async () => {
+    const pause = 0.2;
+    // The shortest pause the jitter can draw: 0.2 s - 25% = 150 ms.
+    const shortest = pause * 1000 * (1 - JITTER);
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const paced = (argv: string[]) => [...argv.map((arg, i) => (argv[i - 1] === "--pause" ? String(pause) : arg)), "--batch-size", "1"];
+    const times = (op: "add" | "remove") => mock.arrivals.filter((call) => call.op === op).map((call) => call.at);
+    const gaps = (at: number[]) => at.slice(1).map((t, i) => t - at[i]!);
+
+    const file = list(writtenPhones(3), "list.txt", dir);
+    const first = await run(paced(add(file)), env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("pacing       0.2 s (±25%) between calls");
+    expect(times("add")).toHaveLength(3);
+    for (const gap of gaps(times("add"))) expect(gap).toBeGreaterThanOrEqual(shortest);
+
+    // A rerun at once, with one more person: its first call waits out the pause since the
+    // last one (this journal recorded when that call was answered).
+    writeFileSync(file, `${writtenPhones(4).join("\n")}\n`);
+    const rerun = await run(paced(add(file)), env);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(mock.batches).toEqual(sentPhones(4).map((phone) => [phone]));
+    expect(gaps(times("add"))[2]).toBeGreaterThanOrEqual(shortest);
+
+    // Removals at once: paced too, and the first one waits for the pause after the last
+    // add, as the instance's daily count recorded it (counted just before the call went out).
+    const state = readFileSync(join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.jsonl`), "utf8").trim().split("\n");
+    const lastAdd = Date.parse((JSON.parse(state.at(-1)!) as { at: string }).at);
+    const removal = await run(paced(remove(list(writtenPhones(4), "refunds.txt", dir))), env);
+    expect(removal.code, removal.stderr).toBe(0);
+    expect(times("remove")).toHaveLength(4);
+    expect(times("remove")[0]! - lastAdd).toBeGreaterThanOrEqual(shortest);
+    for (const gap of gaps(times("remove"))) expect(gap).toBeGreaterThanOrEqual(shortest);
   });
 });
 
