@@ -2,7 +2,7 @@
 // journal holds each target's runs (registry.ts): where it is, one file per instance named
 // after the instance id (never a token), a short lock around each change, and files
 // replaced whole so that a reader never sees half of one.
-import { closeSync, mkdirSync, openSync, renameSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { LineWriter } from "./journal.js";
@@ -56,10 +56,15 @@ export function replaceFile(path: string, text: string, writer: LineWriter): voi
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, "w", 0o600);
   try {
-    writer.append(fd, text);
-  } finally {
-    closeSync(fd);
+    try {
+      writer.append(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
-  renameSync(temporary, path);
   syncFolder(path);
 }

@@ -1,6 +1,6 @@
 // The command's modules one by one: CSV, phones, the terminal, the plan, members, the
 // journal, the lock, the daily limit, pacing, progress, the command line.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
@@ -10,9 +10,10 @@ import { closest, parseCommandLine } from "../../src/cli/args.js";
 import { CsvSplitter, csvField, detectDelimiter, parseCsv } from "../../src/cli/csv.js";
 import { DailyLimit, DAY_MS } from "../../src/cli/daily.js";
 import { stateDirectory } from "../../src/cli/state.js";
-import { JournalError, loadJournal, openJournal, type LineWriter } from "../../src/cli/journal.js";
+import { diskWriter, JournalError, loadJournal, openJournal, type LineWriter } from "../../src/cli/journal.js";
 import { acquireLock, currentOwner, lockPathFor, LockError } from "../../src/cli/lock.js";
 import { findMember, matchKey, membersOf } from "../../src/cli/members.js";
+import { JournalRegistry } from "../../src/cli/registry.js";
 import { JITTER, jitteredPause } from "../../src/cli/pacing.js";
 import { estimateMs, formatDuration, makePlan, planIdV1, planPhones } from "../../src/cli/plan.js";
 import { createProgress } from "../../src/cli/progress.js";
@@ -476,6 +477,49 @@ describe("lock", () => {
     }
     expect(taken).toBe(1);
     for (const lock of locks) lock.release();
+  });
+});
+
+describe("journal registry", () => {
+  const target = { kind: "community", id: "1" } as const;
+
+  it("keeps the first journal of a target while it exists, replaces one that is gone, and is written whole", () => {
+    const dir = workDir();
+    const registry = new JournalRegistry(join(dir, "state"), "inst", diskWriter);
+    const [first, second] = [join(dir, "a.jsonl"), join(dir, "b.jsonl")];
+    expect(registry.lookup("add-participants", target)).toBeUndefined();
+    expect(registry.claim("add-participants", target, first)).toBe(first);
+    writeFileSync(first, "");
+    // Another journal for the same target does not replace a first one that exists; other commands and targets are apart.
+    expect(registry.claim("add-participants", target, second)).toBe(first);
+    expect(registry.claim("remove-participants", target, second)).toBe(second);
+    expect(registry.claim("add-participants", { kind: "group", id: "1-group" }, second)).toBe(second);
+    expect(registry.lookup("add-participants", target)).toBe(first);
+    // Gone: the next journal takes its place.
+    rmSync(first);
+    expect(registry.claim("add-participants", target, second)).toBe(second);
+    expect(new JournalRegistry(join(dir, "state"), "inst", diskWriter).lookup("add-participants", target)).toBe(second);
+    expect(readdirSync(join(dir, "state")).sort()).toEqual(["instance-inst.journals.json"]);
+    expect(statSync(registry.file).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a record it cannot read, and one it cannot write, with a JournalError", () => {
+    const dir = workDir();
+    const registry = new JournalRegistry(dir, "inst", diskWriter);
+    for (const damaged of ["{", "[]", '{"kind":"zapi-client journals","version":1,"journals":{"x":1}}']) {
+      writeFileSync(registry.file, damaged);
+      expect(() => registry.lookup("add-participants", target)).toThrow(JournalError);
+      expect(() => registry.claim("add-participants", target, "/j")).toThrow(`Cannot read ${registry.file}`);
+    }
+    rmSync(registry.file);
+    const full: LineWriter = {
+      append() {
+        throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+      },
+    };
+    expect(() => new JournalRegistry(dir, "inst", full).claim("add-participants", target, "/j")).toThrow(`Cannot write ${registry.file}, which records the journal of each target: the disk is full`);
+    // Nothing left behind, not even the temporary file.
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -1,13 +1,14 @@
 // The command in-process against the stateful Z-API stand-in: who is already in, a
 // result per person, reruns of a corrected list, the daily limit, the report, removal,
 // exit codes, and what the machine can do to a run (a full disk, a file too large).
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LineWriter } from "../../src/cli/journal.js";
 import { JITTER } from "../../src/cli/pacing.js";
 import { planIdV1, type Target } from "../../src/cli/plan.js";
 import { VERSION } from "../../generated/version.js";
+import { expectNoSecret } from "../helpers/secrets.js";
 import { ANNOUNCEMENTS, cliEnv, COMMUNITY, csvRows, GROUP, INSTANCE, reportRows, run, sentPhones, workDir, writtenPhones, zapiMock, type Fault } from "./harness.js";
 
 const add = (file: string, ...more: string[]) => ["add-participants", "--community", COMMUNITY, "--file", file, "--auto-invite", "--pause", "0", ...more];
@@ -153,6 +154,126 @@ describe("reruns are per person", () => {
     expect(invite.code, invite.stderr).toBe(0);
     expect(Object.values(outcomes(`${file}.csv`))).toEqual(["added", "added", "invited", "added", "added", "invited", "added", "added"]);
     expect(Math.max(...mock.seen.values())).toBe(2);
+  });
+
+  it("a corrected list saved under another name, in another folder, finds the journal of the earlier runs: nobody sent before is sent again", async () => {
+    const phones = sentPhones(7);
+    // WhatsApp refuses phone 1 (it is invited); the second call is lost before Z-API acts (its people are unknown).
+    const mock = await zapiMock({ fate: (phone) => (phone === phones[1] ? "refuse" : "join"), fault: (op, n) => (op === "add" && n === 2 ? { drop: "before" } : undefined) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const a = list(writtenPhones(6), "contacts.csv", dir);
+    const first = await run(add(a, "--batch-size", "3", "--report", `${a}.out`), env);
+    expect(first.code).toBe(1);
+    expect(Object.values(outcomes(`${a}.out`))).toEqual(["added", "invited", "added", "unknown", "unknown", "unknown"]);
+    expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6)]);
+
+    // Exported again: the same people, reordered, and one more, as "contacts (1).csv" in another folder.
+    mkdirSync(join(dir, "Downloads"));
+    const b = list([...writtenPhones(6).reverse(), ...writtenPhones(1, 6)], "contacts (1).csv", join(dir, "Downloads"));
+    const second = await run(add(b, "--batch-size", "3", "--report", `${b}.out`), env);
+    expect(second.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance): 3 of this list's people answered before: not sent again, 3 unknown: not sent again; --resend-unknown would`);
+    expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6), [phones[6]]]);
+    expect(existsSync(`${b}.zapi-journal.jsonl`)).toBe(false);
+    expect(Object.values(outcomes(`${b}.out`))).toEqual(["unknown", "unknown", "unknown", "added", "invited", "added", "added"]);
+    expect(second.code).toBe(1);
+
+    // The unknown still go only with --resend-unknown; a third name changes nothing.
+    const c = list(writtenPhones(7), "contacts (2).csv", join(dir, "Downloads"));
+    const third = await run(add(c, "--batch-size", "3"), env);
+    expect(third.stdout).toContain("3 unknown: not sent again; --resend-unknown would");
+    expect(mock.batches).toHaveLength(3);
+    const resent = await run(add(c, "--batch-size", "3", "--resend-unknown"), env);
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6), [phones[6]], phones.slice(3, 6)]);
+  });
+
+  it("the plan says which journal a run reads when the state folder records another for the target, or records one that is gone; none is merged", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
+    const recorded = () => (JSON.parse(readFileSync(registry, "utf8")) as { journals: Record<string, string> }).journals[`add-participants community ${COMMUNITY}`];
+    const a = list(writtenPhones(3), "a.csv", dir);
+    expect((await run(add(a), env)).code).toBe(0);
+    const aJournal = `${realpathSync(a)}.zapi-journal.jsonl`;
+    expect(recorded()).toBe(aJournal);
+    expectNoSecret(readFileSync(registry, "utf8"));
+    const notRead = `                 earlier runs for this community on this instance are also in ${aJournal}, which this run does not read: people recorded only there may be sent again. To use that journal instead, pass --journal ${aJournal}\n`;
+
+    // --journal elsewhere: that one is used, the plan names the other, the record keeps the first.
+    const b = list(writtenPhones(2, 10), "b.csv", dir);
+    const own = await run(add(b, "--journal", join(dir, "own.jsonl")), env);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toContain(`journal      ${join(dir, "own.jsonl")} (new)\n${notRead}`);
+    expect(recorded()).toBe(aJournal);
+    // A journal next to the list (say from before the record existed) is used; the plan names the other.
+    const e = list(writtenPhones(2, 30), "e.csv", dir);
+    const beside = await run(add(e, "--journal", `${e}.zapi-journal.jsonl`), env);
+    expect(beside.stdout).toContain(`journal      ${e}.zapi-journal.jsonl (new)\n${notRead}`);
+    const besideAgain = await run(add(e, "--dry-run"), env);
+    expect(besideAgain.stdout).toContain(`journal      ${e}.zapi-journal.jsonl: 2 of this list's people answered before: not sent again\n${notRead}`);
+    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 30)]);
+
+    // The recorded journal deleted: a new list starts its own, says so, and is recorded instead.
+    rmSync(aJournal);
+    const c = list(writtenPhones(2, 20), "c.csv", dir);
+    const fresh = await run(add(c), env);
+    expect(fresh.stdout).toContain(`journal      ${c}.zapi-journal.jsonl (new)\n                 the journal recorded for this community on this instance, ${aJournal}, no longer exists\n`);
+    expect(recorded()).toBe(`${realpathSync(c)}.zapi-journal.jsonl`);
+
+    // Without an instance there is nothing to look up in, and the plan says so.
+    const bare = await run(add(list(writtenPhones(1), "d.csv", dir), "--dry-run"), {});
+    expect(bare.stdout).toContain("journal      " + join(dir, "d.csv") + ".zapi-journal.jsonl (new; without ZAPI_INSTANCE_ID, a journal of earlier runs for this community kept under another file name is not looked up)\n");
+  });
+
+  it("a damaged record of journals stops the run (exit 2) before anything is sent, naming the file and the way out", async () => {
+    const mock = await zapiMock();
+    const env = cliEnv(mock.url);
+    const file = list(writtenPhones(2));
+    const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
+    for (const damage of ['{"kind":"zapi-client journals","version":1,"journ', '{"kind":"something else"}\n']) {
+      writeFileSync(registry, damage);
+      for (const argv of [add(file), add(file, "--dry-run")]) {
+        const ran = await run(argv, env);
+        expect(ran.code).toBe(2);
+        expect(ran.stderr).toContain(`Cannot read ${registry} (`);
+        expect(ran.stderr).toContain("nothing was sent. Repair it, or move it away and pass --journal PATH with the journal of the earlier runs");
+      }
+    }
+    expect(mock.batches).toEqual([]);
+    expect(existsSync(`${file}.zapi-journal.jsonl`)).toBe(false);
+  });
+
+  it("a run that another run beat to recording the target's journal sends nothing and leaves no journal behind; run again, it uses that journal", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const other = `${list(writtenPhones(3), "other.csv", dir)}.zapi-journal.jsonl`;
+    const file = list(writtenPhones(3), "mine.csv", dir);
+    // Between this run's plan and its first write, another run records its journal for the target.
+    const { JournalRegistry } = await import("../../src/cli/registry.js");
+    const { diskWriter } = await import("../../src/cli/journal.js");
+    let raced = false;
+    const writer: LineWriter = {
+      append(fd, text) {
+        if (!raced && text.includes('"journal":"zapi-client journal"')) {
+          raced = true;
+          writeFileSync(other, `${JSON.stringify({ journal: "zapi-client journal", version: 2, command: "add-participants", target: { kind: "community", id: COMMUNITY }, instance: INSTANCE, created: new Date().toISOString() })}\n`);
+          new JournalRegistry(env["ZAPI_STATE_DIR"]!, INSTANCE, diskWriter).claim("add-participants", { kind: "community", id: COMMUNITY }, realpathSync(other));
+        }
+        diskWriter.append(fd, text);
+      },
+    };
+    const beaten = await run(add(file), env, { writer });
+    expect(beaten.code).toBe(2);
+    expect(beaten.stderr).toContain(`another run began the journal ${realpathSync(other)} for this community on this instance. Nothing was sent`);
+    expect(mock.batches).toEqual([]);
+    expect(existsSync(`${file}.zapi-journal.jsonl`)).toBe(false);
+    const again = await run(add(file), env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`journal      ${realpathSync(other)} (earlier runs for this community on this instance): nobody of this list in it yet`);
+    expect(mock.batches).toEqual([sentPhones(3)]);
   });
 
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
