@@ -78,8 +78,10 @@ const PACING_HELP = `Pacing:
                        when it may go on`;
 
 const RUNS_HELP = (verb: string) => `Runs:
-  --journal PATH       where the journal is kept (default: next to the file); running
-                       again, even with a corrected list, ${verb} only people never answered
+  --journal PATH       where the journal is kept (default: next to the file, or, if
+                       there is none there, the journal of earlier runs for the same
+                       target on this instance); running again, even with a corrected
+                       list under another name, ${verb} only people never answered
   --dry-run            print the plan (with who is already in, when credentials are
                        set) and stop; nothing is sent, no journal written
   --check              read the members and update the journal and the report;
@@ -91,8 +93,9 @@ const RUNS_HELP = (verb: string) => `Runs:
   --version            the version`;
 
 const CREDENTIALS_HELP = `Credentials come from ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN,
-ZAPI_BASE_URL when set); they are never printed or written. The daily count is kept in
-the user's state folder (ZAPI_STATE_DIR to choose another).`;
+ZAPI_BASE_URL when set); they are never printed or written. The daily count, and which
+journal holds each target's runs, are kept in the user's state folder (ZAPI_STATE_DIR to
+choose another).`;
 
 const HELPS: Record<Command, string> = {
   "add-participants": `${USAGES["add-participants"]}

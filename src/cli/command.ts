@@ -3,21 +3,23 @@
 // (within the daily limit), read the members again, and give each person an outcome.
 // Returns the exit code: 0 the run finished and everyone is where the command was to put
 // them; 1 someone is not, or the run stopped early; 2 bad usage or input, nothing sent.
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { VERSION } from "../../generated/version.js";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "../index.js";
 import { parseCommandLine, TOP_HELP, usage, UsageError, type CommandOptions } from "./args.js";
-import { DailyError, DailyLimit, stateDirectory, type Usage } from "./daily.js";
+import { DailyError, DailyLimit, type Usage } from "./daily.js";
+import { stateDirectory } from "./state.js";
 import { InputError, readInput, type InputList } from "./input.js";
-import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type LineWriter, type LoadedJournal, type Outcome, type PhoneState } from "./journal.js";
-import { acquireLock, LockError, type Lock } from "./lock.js";
+import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type JournalWriter, type LineWriter, type LoadedJournal, type Outcome, type PhoneState } from "./journal.js";
+import { acquireLock, LockError, realPathAhead, type Lock } from "./lock.js";
 import { findMember, MembersError, readMembers, type Members } from "./members.js";
 import { apply, evaluate, resultOf, SUCCESS, summarize, type Reading, type Result, type ResultContext } from "./outcomes.js";
 import { JITTER } from "./pacing.js";
 import { estimateMs, formatCount, formatDuration, makePlan, planPhones, plural, type Plan } from "./plan.js";
 import { createProgress, type Output } from "./progress.js";
 import { writeReport } from "./report.js";
+import { chooseJournal, type JournalChoice } from "./registry.js";
 import { sendBatches, type SendResult } from "./send.js";
 import { IntList } from "./table.js";
 import { showCell, visibleLines } from "./terminal.js";
@@ -68,7 +70,18 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     return 2;
   }
 
-  const journalPath = options.journal ?? `${options.file}.${options.command === "add-participants" ? "zapi-journal" : "zapi-remove-journal"}.jsonl`;
+  // The journal: --journal, the one next to the list, or the one the state folder records
+  // for this instance and target (a corrected list saved under another name).
+  const instance = io.env["ZAPI_INSTANCE_ID"] || undefined;
+  let choice: JournalChoice;
+  try {
+    choice = chooseJournal(options, instance, stateDirectory(io.env), io.writer ?? diskWriter);
+  } catch (error) {
+    if (!(error instanceof JournalError)) throw error;
+    fail(error.message);
+    return 2;
+  }
+  const journalPath = choice.path;
   const clash = pathClash(options.file, journalPath, options.report);
   if (clash) {
     fail(clash);
@@ -76,7 +89,6 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   }
 
   // Credentials are checked before the file is read, so a missing token fails at once.
-  const instance = io.env["ZAPI_INSTANCE_ID"] || undefined;
   const haveCredentials = instance !== undefined && !!io.env["ZAPI_TOKEN"];
   let client: Client | undefined;
   if (!options.dryRun && !haveCredentials) {
@@ -117,7 +129,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   try {
     // The lock comes before reading the journal: two runs must not both decide to send.
     if (!options.dryRun) lock = acquireLock(journalPath, { what: `the journal ${journalPath}` });
-    const run = new Run(options, io, stdout, journalPath, input, plan, client, instance, lock);
+    const run = new Run(options, io, stdout, choice, input, plan, client, instance, lock);
     return await run.go(argv);
   } catch (error) {
     if (!(error instanceof JournalError || error instanceof LockError || error instanceof DailyError || error instanceof InputError)) throw error;
@@ -141,12 +153,13 @@ class Run {
   private readonly toSend = new IntList();
   private daily: DailyLimit | undefined;
   private usage: Usage | undefined;
+  private readonly journalPath: string;
 
   constructor(
     private readonly options: CommandOptions,
     private readonly io: CommandIO,
     private readonly stdout: Output,
-    private readonly journalPath: string,
+    private readonly journalChoice: JournalChoice,
     private readonly input: InputList,
     private readonly plan: Plan,
     private readonly client: Client | undefined,
@@ -154,9 +167,10 @@ class Run {
     private readonly lock: Lock | undefined,
   ) {
     this.say = (text) => stdout.write(`${text}\n`);
+    this.journalPath = journalChoice.path;
     const scrub = scrubber([io.env["ZAPI_TOKEN"], io.env["ZAPI_CLIENT_TOKEN"]]);
     this.fail = (text) => io.stderr.write(`${visibleLines(scrub(`zapi-client: ${text}`))}\n`);
-    this.loaded = loadJournal(journalPath, {
+    this.loaded = loadJournal(this.journalPath, {
       command: options.command,
       target: options.target,
       instance,
@@ -243,7 +257,7 @@ class Run {
       return this.finish(true, "not sent");
     }
     this.say(`Sending to ${host(io.env["ZAPI_BASE_URL"])}. Ctrl-C stops after the batch in flight.`);
-    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, io.writer);
+    const journal = this.openJournal();
     const progress = createProgress(this.stdout, {
       phones: this.toSend.length,
       batches: Math.ceil(this.toSend.length / options.batchSize),
@@ -382,12 +396,27 @@ class Run {
   // person even when no outcome changed.
   private record(changes: readonly [string, Outcome, string?][]): void {
     if (!this.loaded || (changes.length === 0 && !this.loaded.fromV1)) return;
-    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
+    const journal = this.openJournal();
     try {
       journal.outcomes(changes);
     } finally {
       journal.close();
     }
+  }
+
+  // Opens the journal to append, and records it in the state folder as the journal of this
+  // target before anything is sent, so that a list saved under another name finds it.
+  private openJournal(): JournalWriter {
+    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
+    try {
+      this.journalChoice.register?.();
+    } catch (error) {
+      journal.close();
+      // One this run created holds only its header: removed, so the next run uses the recorded one.
+      if (!this.loaded) rmSync(realPathAhead(this.journalPath), { force: true });
+      throw error;
+    }
+    return journal;
   }
 
   /** The plan's phones that the journal knows. */
@@ -418,6 +447,7 @@ class Run {
       ...more(plan.duplicates, plan.duplicateShown.length, options.report),
       `  members      ${this.describeMembers()}`,
       `  journal      ${this.describeJournal()}`,
+      ...this.journalChoice.notes.map((note) => `                 ${note}`),
     ];
     if (options.check) return lines;
     const batches = Math.ceil(this.toSend.length / options.batchSize);
@@ -450,7 +480,9 @@ class Run {
   }
 
   private describeJournal(): string {
-    if (!this.loaded) return `${this.journalPath} (new)`;
+    const tags = [...(this.loaded ? [] : ["new"]), ...(this.loaded?.fromV1 ? ["version 1: rewritten per person when this run writes to it"] : []), ...(this.journalChoice.tag ? [this.journalChoice.tag] : [])];
+    const head = `${this.journalPath}${tags.length > 0 ? ` (${tags.join("; ")})` : ""}`;
+    if (!this.loaded) return head;
     let answered = 0;
     const unknown: string[] = [];
     let refused = 0;
@@ -467,7 +499,7 @@ class Run {
     const others = this.loaded.phones.size - answered - unknown.length - refused;
     if (others > 0) parts.push(`${plural(others, "other phone")} from earlier lists, kept`);
     if (parts.length === 0) parts.push("nobody of this list in it yet");
-    return `${this.journalPath}${this.loaded.fromV1 ? " (version 1: rewritten per person when this run writes to it)" : ""}: ${parts.join(", ")}`;
+    return `${head}: ${parts.join(", ")}`;
   }
 
   private describeDaily(): string {

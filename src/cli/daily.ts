@@ -4,11 +4,9 @@
 // one line per batch: `{"at":"2026-12-07T10:00:00.000Z","kind":"add","n":10}`. A batch is
 // counted before it is sent, so a run killed mid-call still counts it; one Z-API refused
 // before acting is given back. Adds and removals are counted apart.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { diskWriter, type LineWriter } from "./journal.js";
-import { acquireLock, LockError } from "./lock.js";
+import { instanceFile, replaceFile, withStateLock } from "./state.js";
 
 /** Phones sent per instance in any 24 hours, unless --max-per-day says otherwise. See the README for why. */
 export const DEFAULT_MAX_PER_DAY = 200;
@@ -18,14 +16,6 @@ export type Kind = "add" | "remove";
 
 /** The state cannot be read or written: nothing is sent. */
 export class DailyError extends Error {}
-
-/** Where the state lives: ZAPI_STATE_DIR, else the platform's per-user state folder. */
-export function stateDirectory(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
-  if (env["ZAPI_STATE_DIR"]) return env["ZAPI_STATE_DIR"];
-  if (platform === "win32") return join(env["LOCALAPPDATA"] || join(home, "AppData", "Local"), "zapi-client");
-  if (platform === "darwin") return join(home, "Library", "Application Support", "zapi-client");
-  return join(env["XDG_STATE_HOME"] || join(home, ".local", "state"), "zapi-client");
-}
 
 export interface Usage {
   /** Phones counted in the last 24 hours. */
@@ -58,8 +48,7 @@ export class DailyLimit {
     now?: () => number,
   ) {
     this.now = now ?? Date.now;
-    const name = /^[A-Za-z0-9_-]{1,100}$/.test(instance) ? instance : Buffer.from(instance).toString("base64url").slice(0, 100);
-    this.file = join(directory, `instance-${name}.jsonl`);
+    this.file = instanceFile(directory, instance, ".jsonl");
   }
 
   /** What the last 24 hours used, read without the lock (for the plan). */
@@ -149,41 +138,15 @@ export class DailyLimit {
     }
   }
 
-  // Keeps the last 24 hours only, written whole through a temporary file.
+  // Keeps the last 24 hours only, written whole.
   private compact(line: string): void {
     const now = this.now();
     const kept = this.read().entries.filter((e) => e.at > now - DAY_MS);
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const fd = openSync(temporary, "w", 0o600);
-    try {
-      this.writer.append(fd, kept.map((e) => `${JSON.stringify({ at: new Date(e.at).toISOString(), kind: e.kind, n: e.n })}\n`).join("") + line);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.file);
+    replaceFile(this.file, kept.map((e) => `${JSON.stringify({ at: new Date(e.at).toISOString(), kind: e.kind, n: e.n })}\n`).join("") + line, this.writer);
   }
 
-  // Runs `action` holding the state's lock; another run holds it for milliseconds, so it is waited for.
+  // Reading and changing the count is one step: two runs must not both be granted the last phones.
   private locked<T>(action: () => T): T {
-    try {
-      mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw new DailyError(`Cannot create the state folder ${this.directory}: ${(error as Error).message}`);
-    }
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        const lock = acquireLock(this.file, { what: `the daily count of instance ${this.instance}`, touchMs: 60_000 });
-        try {
-          return action();
-        } finally {
-          lock.release();
-        }
-      } catch (error) {
-        if (!(error instanceof LockError)) throw error;
-        if (Date.now() > deadline) throw new DailyError(error.message);
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
-      }
-    }
+    return withStateLock(this.file, `the daily count of instance ${this.instance}`, action, (message) => new DailyError(message));
   }
 }

@@ -6,7 +6,8 @@
 // half-written lock, and of two runs starting together exactly one wins.
 //
 // Named after the real path (symlinks resolved), so a second path to the same journal,
-// through a symlink or another mount path that resolves to it, finds the same lock.
+// through a symlink or another mount path that resolves to it, finds the same lock, also
+// before the journal is written.
 //
 // Taken over only from a run known to be dead:
 // - on the same machine (the kernel's boot id) and in the same PID namespace: its process
@@ -21,7 +22,7 @@
 // Where there is no /proc (macOS, Windows), the host name and the PID decide.
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** Who holds a lock. */
 export interface Owner {
@@ -75,16 +76,37 @@ export function currentOwner(now = Date.now()): Owner {
 
 /** The lock's name for `path`: its real path, symlinks resolved, and ".lock". */
 export function lockPathFor(path: string): string {
-  try {
-    return `${realpathSync(path)}.lock`;
-  } catch {
-    // Not created yet: its folder's real path and its name.
+  return `${realPathAhead(path)}.lock`;
+}
+
+// Linux gives up on a path after 40 links (MAXSYMLINKS); so do we.
+const MAX_LINK_HOPS = 40;
+
+/**
+ * The real path of `path`, or the one it will have once written. realpath() alone fails
+ * on a link to a file not created yet (a fresh run's journal), and naming that file after
+ * the link would give it two locks; so the links are followed one by one, each relative
+ * to its own folder's real path, up to a file that exists or will be created.
+ */
+export function realPathAhead(path: string): string {
+  let current = resolve(path);
+  for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+    let folder: string;
     try {
-      return join(realpathSync(dirname(path)), `${basename(path)}.lock`);
+      folder = realpathSync(dirname(current));
     } catch {
-      return `${path}.lock`;
+      return current; // no such folder: the journal cannot be created there either
     }
+    const here = join(folder, basename(current));
+    let target: string;
+    try {
+      target = readlinkSync(here);
+    } catch {
+      return here; // not a link: the file itself, written or not
+    }
+    current = resolve(folder, target);
   }
+  return current; // a loop of links: any name will do, opening it fails anyway
 }
 
 /** Takes the lock for `path` (a journal, a state file), or throws {@link LockError} saying who holds it. */

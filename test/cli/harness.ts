@@ -87,6 +87,8 @@ export interface ZApiMock {
   readonly seen: Map<string, number>;
   /** Each remove-participant call's phones. */
   readonly removals: string[][];
+  /** When each add and remove call arrived (Date.now()), in order. */
+  readonly arrivals: { readonly op: "add" | "remove"; readonly at: number }[];
   /** Every call, by kind. */
   readonly calls: Record<Operation, number>;
   /** Phones invited (refused with autoInvite). */
@@ -130,6 +132,7 @@ export async function zapiMock(options: MockOptions = {}): Promise<ZApiMock> {
   }
   const batches: string[][] = [];
   const removals: string[][] = [];
+  const arrivals: { op: "add" | "remove"; at: number }[] = [];
   const seen = new Map<string, number>();
   const invited = new Map<string, number>();
   const calls: Record<Operation, number> = { add: 0, remove: 0, light: 0, community: 0 };
@@ -163,6 +166,7 @@ export async function zapiMock(options: MockOptions = {}): Promise<ZApiMock> {
       return;
     }
     const k = ++calls[op];
+    if (op === "add" || op === "remove") arrivals.push({ op, at: Date.now() });
     const fault = options.fault?.(op, k);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     const act = fault?.act !== false && fault?.drop !== "before";
@@ -222,6 +226,7 @@ export async function zapiMock(options: MockOptions = {}): Promise<ZApiMock> {
     batches,
     seen,
     removals,
+    arrivals,
     calls,
     invited,
     memberPhones: () => [...group(ANNOUNCEMENTS).keys()].sort(),

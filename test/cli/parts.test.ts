@@ -1,6 +1,6 @@
 // The command's modules one by one: CSV, phones, the terminal, the plan, members, the
 // journal, the lock, the daily limit, pacing, progress, the command line.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
@@ -8,10 +8,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { closest, parseCommandLine } from "../../src/cli/args.js";
 import { CsvSplitter, csvField, detectDelimiter, parseCsv } from "../../src/cli/csv.js";
-import { DailyLimit, DAY_MS, stateDirectory } from "../../src/cli/daily.js";
-import { JournalError, loadJournal, openJournal, type LineWriter } from "../../src/cli/journal.js";
+import { DailyLimit, DAY_MS } from "../../src/cli/daily.js";
+import { stateDirectory } from "../../src/cli/state.js";
+import { diskWriter, JournalError, loadJournal, openJournal, type LineWriter } from "../../src/cli/journal.js";
 import { acquireLock, currentOwner, lockPathFor, LockError } from "../../src/cli/lock.js";
 import { findMember, matchKey, membersOf } from "../../src/cli/members.js";
+import { JournalRegistry } from "../../src/cli/registry.js";
 import { JITTER, jitteredPause } from "../../src/cli/pacing.js";
 import { estimateMs, formatDuration, makePlan, planIdV1, planPhones } from "../../src/cli/plan.js";
 import { createProgress } from "../../src/cli/progress.js";
@@ -316,11 +318,29 @@ describe("journal", () => {
 
 describe("lock", () => {
   const self = currentOwner();
+  // What /proc says of this process, read here rather than through the code under test.
+  const proc = {
+    pidns: readOrUndefined(() => readlinkSync("/proc/self/ns/pid")),
+    start: readOrUndefined(() => {
+      const stat = readFileSync("/proc/self/stat", "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    }),
+    boot: readOrUndefined(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()),
+  };
+  // A check that needs a fact only /proc gives runs where it is there, and says why not elsewhere.
+  const given = (fact: keyof typeof proc, check: () => void) => {
+    if (proc[fact] !== undefined) check();
+    else console.warn(`lock test: the ${fact} check is skipped: this system has no /proc entry for it (${process.platform})`);
+  };
 
   it("holds its owner from the start, refuses a second taker while held, and is released", () => {
     const path = join(workDir(), "j.jsonl");
     const lock = acquireLock(path, { what: "the journal" });
-    expect(JSON.parse(readFileSync(lock.path, "utf8"))).toMatchObject({ host: self.host, pid: process.pid });
+    const held = JSON.parse(readFileSync(lock.path, "utf8")) as Record<string, unknown>;
+    expect(held).toMatchObject({ host: self.host, pid: process.pid });
+    given("boot", () => expect(held["boot"]).toBe(proc.boot));
+    given("pidns", () => expect(held["pidns"]).toBe(proc.pidns));
+    given("start", () => expect(held["start"]).toBe(proc.start));
     expect(() => acquireLock(path, { what: "the journal" })).toThrow(`Another run (process ${process.pid} on ${self.host}`);
     expect(lock.held()).toBe(true);
     lock.release();
@@ -340,6 +360,26 @@ describe("lock", () => {
     lock.release();
   });
 
+  it("a symlink to a journal not yet written names the same lock as the journal: two fresh runs through the two paths cannot both take it", () => {
+    const dir = workDir();
+    mkdirSync(join(dir, "real"));
+    const real = join(dir, "real", "j.jsonl");
+    // Relative links, one through another, as a user might make them; neither target exists yet.
+    symlinkSync(join("real", "j.jsonl"), join(dir, "link.jsonl"));
+    symlinkSync("link.jsonl", join(dir, "link2.jsonl"));
+    expect(existsSync(real)).toBe(false);
+    expect(lockPathFor(join(dir, "link.jsonl"))).toBe(lockPathFor(real));
+    expect(lockPathFor(join(dir, "link2.jsonl"))).toBe(lockPathFor(real));
+    const lock = acquireLock(join(dir, "link2.jsonl"), { what: "the journal" });
+    expect(() => acquireLock(real, { what: "the journal" })).toThrow(LockError);
+    expect(() => acquireLock(join(dir, "link.jsonl"), { what: "the journal" })).toThrow(LockError);
+    lock.release();
+    // A loop of links names a lock of its own rather than spinning.
+    symlinkSync("loop-b", join(dir, "loop-a"));
+    symlinkSync("loop-a", join(dir, "loop-b"));
+    expect(lockPathFor(join(dir, "loop-a"))).toMatch(/loop-[ab]\.lock$/);
+  });
+
   it("takes over only from a dead run on this machine: a gone process, a reused PID, a dead container's lock left silent, a machine restarted", () => {
     const path = join(workDir(), "j.jsonl");
     const lockPath = lockPathFor(path);
@@ -352,11 +392,11 @@ describe("lock", () => {
     // Process ids above the kernel's largest (4194304) never run.
     take({ ...self, pid: 4194305 });
     // Our own PID with another start time: the PID was reused, the holder is gone.
-    if (self.start) take({ ...self, start: "1" });
+    given("start", () => take({ ...self, start: "1" }));
     // PID 1 in a container that is gone: another namespace, silent for more than 5 minutes.
-    if (self.pidns) take({ ...self, pid: 1, pidns: "pid:[1]" }, 6 * 60_000);
+    given("pidns", () => take({ ...self, pid: 1, pidns: "pid:[1]" }, 6 * 60_000));
     // The same host name with another boot id: the machine restarted since.
-    if (self.boot) take({ ...self, boot: "another-boot" });
+    given("boot", () => take({ ...self, boot: "another-boot" }));
     // Version 1's lock held only a PID.
     take("4194305\n");
   });
@@ -370,7 +410,7 @@ describe("lock", () => {
       expect(readFileSync(lockPath, "utf8")).toContain('"since":"then"');
     };
     refused({ ...self }, "Wait for it to end");
-    if (self.pidns) refused({ ...self, pid: 1, pidns: "pid:[1]" }, "in another container or PID namespace on this machine");
+    given("pidns", () => refused({ ...self, pid: 1, pidns: "pid:[1]" }, "in another container or PID namespace on this machine"));
     refused({ ...self, host: "elsewhere", boot: "another-boot" }, "A lock held on another machine is never taken over");
     refused({ ...self, host: "elsewhere", boot: undefined, pidns: undefined }, "A lock held on another machine is never taken over");
     writeFileSync(lockPath, "garbage");
@@ -437,6 +477,49 @@ describe("lock", () => {
     }
     expect(taken).toBe(1);
     for (const lock of locks) lock.release();
+  });
+});
+
+describe("journal registry", () => {
+  const target = { kind: "community", id: "1" } as const;
+
+  it("keeps the first journal of a target while it exists, replaces one that is gone, and is written whole", () => {
+    const dir = workDir();
+    const registry = new JournalRegistry(join(dir, "state"), "inst", diskWriter);
+    const [first, second] = [join(dir, "a.jsonl"), join(dir, "b.jsonl")];
+    expect(registry.lookup("add-participants", target)).toBeUndefined();
+    expect(registry.claim("add-participants", target, first)).toBe(first);
+    writeFileSync(first, "");
+    // Another journal for the same target does not replace a first one that exists; other commands and targets are apart.
+    expect(registry.claim("add-participants", target, second)).toBe(first);
+    expect(registry.claim("remove-participants", target, second)).toBe(second);
+    expect(registry.claim("add-participants", { kind: "group", id: "1-group" }, second)).toBe(second);
+    expect(registry.lookup("add-participants", target)).toBe(first);
+    // Gone: the next journal takes its place.
+    rmSync(first);
+    expect(registry.claim("add-participants", target, second)).toBe(second);
+    expect(new JournalRegistry(join(dir, "state"), "inst", diskWriter).lookup("add-participants", target)).toBe(second);
+    expect(readdirSync(join(dir, "state")).sort()).toEqual(["instance-inst.journals.json"]);
+    expect(statSync(registry.file).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a record it cannot read, and one it cannot write, with a JournalError", () => {
+    const dir = workDir();
+    const registry = new JournalRegistry(dir, "inst", diskWriter);
+    for (const damaged of ["{", "[]", '{"kind":"zapi-client journals","version":1,"journals":{"x":1}}']) {
+      writeFileSync(registry.file, damaged);
+      expect(() => registry.lookup("add-participants", target)).toThrow(JournalError);
+      expect(() => registry.claim("add-participants", target, "/j")).toThrow(`Cannot read ${registry.file}`);
+    }
+    rmSync(registry.file);
+    const full: LineWriter = {
+      append() {
+        throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+      },
+    };
+    expect(() => new JournalRegistry(dir, "inst", full).claim("add-participants", target, "/j")).toThrow(`Cannot write ${registry.file}, which records the journal of each target: the disk is full`);
+    // Nothing left behind, not even the temporary file.
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
@@ -537,3 +620,11 @@ describe("command line", () => {
     expect(() => parseCommandLine(["add-participants", "--group", "1-group", "--file", "x", "--check", "--dry-run"])).toThrow("Give --dry-run or --check, not both");
   });
 });
+
+function readOrUndefined(read: () => string | undefined): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}

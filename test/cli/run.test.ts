@@ -1,12 +1,14 @@
 // The command in-process against the stateful Z-API stand-in: who is already in, a
 // result per person, reruns of a corrected list, the daily limit, the report, removal,
 // exit codes, and what the machine can do to a run (a full disk, a file too large).
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LineWriter } from "../../src/cli/journal.js";
+import { JITTER } from "../../src/cli/pacing.js";
 import { planIdV1, type Target } from "../../src/cli/plan.js";
 import { VERSION } from "../../generated/version.js";
+import { expectNoSecret } from "../helpers/secrets.js";
 import { ANNOUNCEMENTS, cliEnv, COMMUNITY, csvRows, GROUP, INSTANCE, reportRows, run, sentPhones, workDir, writtenPhones, zapiMock, type Fault } from "./harness.js";
 
 const add = (file: string, ...more: string[]) => ["add-participants", "--community", COMMUNITY, "--file", file, "--auto-invite", "--pause", "0", ...more];
@@ -154,6 +156,126 @@ describe("reruns are per person", () => {
     expect(Math.max(...mock.seen.values())).toBe(2);
   });
 
+  it("a corrected list saved under another name, in another folder, finds the journal of the earlier runs: nobody sent before is sent again", async () => {
+    const phones = sentPhones(7);
+    // WhatsApp refuses phone 1 (it is invited); the second call is lost before Z-API acts (its people are unknown).
+    const mock = await zapiMock({ fate: (phone) => (phone === phones[1] ? "refuse" : "join"), fault: (op, n) => (op === "add" && n === 2 ? { drop: "before" } : undefined) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const a = list(writtenPhones(6), "contacts.csv", dir);
+    const first = await run(add(a, "--batch-size", "3", "--report", `${a}.out`), env);
+    expect(first.code).toBe(1);
+    expect(Object.values(outcomes(`${a}.out`))).toEqual(["added", "invited", "added", "unknown", "unknown", "unknown"]);
+    expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6)]);
+
+    // Exported again: the same people, reordered, and one more, as "contacts (1).csv" in another folder.
+    mkdirSync(join(dir, "Downloads"));
+    const b = list([...writtenPhones(6).reverse(), ...writtenPhones(1, 6)], "contacts (1).csv", join(dir, "Downloads"));
+    const second = await run(add(b, "--batch-size", "3", "--report", `${b}.out`), env);
+    expect(second.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance): 3 of this list's people answered before: not sent again, 3 unknown: not sent again; --resend-unknown would`);
+    expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6), [phones[6]]]);
+    expect(existsSync(`${b}.zapi-journal.jsonl`)).toBe(false);
+    expect(Object.values(outcomes(`${b}.out`))).toEqual(["unknown", "unknown", "unknown", "added", "invited", "added", "added"]);
+    expect(second.code).toBe(1);
+
+    // The unknown still go only with --resend-unknown; a third name changes nothing.
+    const c = list(writtenPhones(7), "contacts (2).csv", join(dir, "Downloads"));
+    const third = await run(add(c, "--batch-size", "3"), env);
+    expect(third.stdout).toContain("3 unknown: not sent again; --resend-unknown would");
+    expect(mock.batches).toHaveLength(3);
+    const resent = await run(add(c, "--batch-size", "3", "--resend-unknown"), env);
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6), [phones[6]], phones.slice(3, 6)]);
+  });
+
+  it("the plan says which journal a run reads when the state folder records another for the target, or records one that is gone; none is merged", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
+    const recorded = () => (JSON.parse(readFileSync(registry, "utf8")) as { journals: Record<string, string> }).journals[`add-participants community ${COMMUNITY}`];
+    const a = list(writtenPhones(3), "a.csv", dir);
+    expect((await run(add(a), env)).code).toBe(0);
+    const aJournal = `${realpathSync(a)}.zapi-journal.jsonl`;
+    expect(recorded()).toBe(aJournal);
+    expectNoSecret(readFileSync(registry, "utf8"));
+    const notRead = `                 earlier runs for this community on this instance are also in ${aJournal}, which this run does not read: people recorded only there may be sent again. To use that journal instead, pass --journal ${aJournal}\n`;
+
+    // --journal elsewhere: that one is used, the plan names the other, the record keeps the first.
+    const b = list(writtenPhones(2, 10), "b.csv", dir);
+    const own = await run(add(b, "--journal", join(dir, "own.jsonl")), env);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toContain(`journal      ${join(dir, "own.jsonl")} (new)\n${notRead}`);
+    expect(recorded()).toBe(aJournal);
+    // A journal next to the list (say from before the record existed) is used; the plan names the other.
+    const e = list(writtenPhones(2, 30), "e.csv", dir);
+    const beside = await run(add(e, "--journal", `${e}.zapi-journal.jsonl`), env);
+    expect(beside.stdout).toContain(`journal      ${e}.zapi-journal.jsonl (new)\n${notRead}`);
+    const besideAgain = await run(add(e, "--dry-run"), env);
+    expect(besideAgain.stdout).toContain(`journal      ${e}.zapi-journal.jsonl: 2 of this list's people answered before: not sent again\n${notRead}`);
+    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 30)]);
+
+    // The recorded journal deleted: a new list starts its own, says so, and is recorded instead.
+    rmSync(aJournal);
+    const c = list(writtenPhones(2, 20), "c.csv", dir);
+    const fresh = await run(add(c), env);
+    expect(fresh.stdout).toContain(`journal      ${c}.zapi-journal.jsonl (new)\n                 the journal recorded for this community on this instance, ${aJournal}, no longer exists\n`);
+    expect(recorded()).toBe(`${realpathSync(c)}.zapi-journal.jsonl`);
+
+    // Without an instance there is nothing to look up in, and the plan says so.
+    const bare = await run(add(list(writtenPhones(1), "d.csv", dir), "--dry-run"), {});
+    expect(bare.stdout).toContain("journal      " + join(dir, "d.csv") + ".zapi-journal.jsonl (new; without ZAPI_INSTANCE_ID, a journal of earlier runs for this community kept under another file name is not looked up)\n");
+  });
+
+  it("a damaged record of journals stops the run (exit 2) before anything is sent, naming the file and the way out", async () => {
+    const mock = await zapiMock();
+    const env = cliEnv(mock.url);
+    const file = list(writtenPhones(2));
+    const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
+    for (const damage of ['{"kind":"zapi-client journals","version":1,"journ', '{"kind":"something else"}\n']) {
+      writeFileSync(registry, damage);
+      for (const argv of [add(file), add(file, "--dry-run")]) {
+        const ran = await run(argv, env);
+        expect(ran.code).toBe(2);
+        expect(ran.stderr).toContain(`Cannot read ${registry} (`);
+        expect(ran.stderr).toContain("nothing was sent. Repair it, or move it away and pass --journal PATH with the journal of the earlier runs");
+      }
+    }
+    expect(mock.batches).toEqual([]);
+    expect(existsSync(`${file}.zapi-journal.jsonl`)).toBe(false);
+  });
+
+  it("a run that another run beat to recording the target's journal sends nothing and leaves no journal behind; run again, it uses that journal", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const other = `${list(writtenPhones(3), "other.csv", dir)}.zapi-journal.jsonl`;
+    const file = list(writtenPhones(3), "mine.csv", dir);
+    // Between this run's plan and its first write, another run records its journal for the target.
+    const { JournalRegistry } = await import("../../src/cli/registry.js");
+    const { diskWriter } = await import("../../src/cli/journal.js");
+    let raced = false;
+    const writer: LineWriter = {
+      append(fd, text) {
+        if (!raced && text.includes('"journal":"zapi-client journal"')) {
+          raced = true;
+          writeFileSync(other, `${JSON.stringify({ journal: "zapi-client journal", version: 2, command: "add-participants", target: { kind: "community", id: COMMUNITY }, instance: INSTANCE, created: new Date().toISOString() })}\n`);
+          new JournalRegistry(env["ZAPI_STATE_DIR"]!, INSTANCE, diskWriter).claim("add-participants", { kind: "community", id: COMMUNITY }, realpathSync(other));
+        }
+        diskWriter.append(fd, text);
+      },
+    };
+    const beaten = await run(add(file), env, { writer });
+    expect(beaten.code).toBe(2);
+    expect(beaten.stderr).toContain(`another run began the journal ${realpathSync(other)} for this community on this instance. Nothing was sent`);
+    expect(mock.batches).toEqual([]);
+    expect(existsSync(`${file}.zapi-journal.jsonl`)).toBe(false);
+    const again = await run(add(file), env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`journal      ${realpathSync(other)} (earlier runs for this community on this instance): nobody of this list in it yet`);
+    expect(mock.batches).toEqual([sentPhones(3)]);
+  });
+
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
     const mock = await zapiMock({ members: sentPhones(10) });
     const dir = workDir();
@@ -291,6 +413,45 @@ describe("the daily limit", () => {
   });
 });
 
+describe("pacing", () => {
+  it("pauses between add calls and between removal calls, and a rerun waits out what is left of the pause since the last call on the instance", async () => {
+    const pause = 0.2;
+    // The shortest pause the jitter can draw: 0.2 s - 25% = 150 ms.
+    const shortest = pause * 1000 * (1 - JITTER);
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const paced = (argv: string[]) => [...argv.map((arg, i) => (argv[i - 1] === "--pause" ? String(pause) : arg)), "--batch-size", "1"];
+    const times = (op: "add" | "remove") => mock.arrivals.filter((call) => call.op === op).map((call) => call.at);
+    const gaps = (at: number[]) => at.slice(1).map((t, i) => t - at[i]!);
+
+    const file = list(writtenPhones(3), "list.txt", dir);
+    const first = await run(paced(add(file)), env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("pacing       0.2 s (±25%) between calls");
+    expect(times("add")).toHaveLength(3);
+    for (const gap of gaps(times("add"))) expect(gap).toBeGreaterThanOrEqual(shortest);
+
+    // A rerun at once, with one more person: its first call waits out the pause since the
+    // last one (this journal recorded when that call was answered).
+    writeFileSync(file, `${writtenPhones(4).join("\n")}\n`);
+    const rerun = await run(paced(add(file)), env);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(mock.batches).toEqual(sentPhones(4).map((phone) => [phone]));
+    expect(gaps(times("add"))[2]).toBeGreaterThanOrEqual(shortest);
+
+    // Removals at once: paced too, and the first one waits for the pause after the last
+    // add, as the instance's daily count recorded it (counted just before the call went out).
+    const state = readFileSync(join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.jsonl`), "utf8").trim().split("\n");
+    const lastAdd = Date.parse((JSON.parse(state.at(-1)!) as { at: string }).at);
+    const removal = await run(paced(remove(list(writtenPhones(4), "refunds.txt", dir))), env);
+    expect(removal.code, removal.stderr).toBe(0);
+    expect(times("remove")).toHaveLength(4);
+    expect(times("remove")[0]! - lastAdd).toBeGreaterThanOrEqual(shortest);
+    for (const gap of gaps(times("remove"))) expect(gap).toBeGreaterThanOrEqual(shortest);
+  });
+});
+
 describe("the report is the input, with outcomes", () => {
   it("keeps every column and row of a pt-BR export, adds outcome, detail, normalized_phone and line, with its separator and a BOM, formulas guarded", async () => {
     const mock = await zapiMock({ members: ["5544999999999"] });
@@ -313,12 +474,24 @@ describe("the report is the input, with outcomes", () => {
     expect(ran.stdout).toContain("1 line: format the phone column as Text in the spreadsheet");
   });
 
-  it("a comma-separated input gives a comma-separated report without a BOM; a one-phone-per-line file, ';' and a BOM for Brazil", async () => {
+  // Each reason for a byte-order mark apart: the input had one, or the separator is ";".
+  it.each<[string, string, string]>([
+    ["a comma-separated input with a BOM: a BOM", "\uFEFFname,phone\n", "\uFEFFname,phone,"],
+    ["a ';' input without a BOM: a BOM", "name;phone\n", "\uFEFFname;phone;"],
+    ["a comma-separated input without a BOM: none", "name,phone\n", "name,phone,"],
+  ])("the report keeps the input's separator; %s", async (_, header, reportHeader) => {
     const dir = workDir();
     const csv = join(dir, "a.csv");
-    writeFileSync(csv, "name,phone\nAna,+55 11 96000-0000\n");
-    await run(add(csv, "--dry-run", "--report", join(dir, "a.out")), {});
-    expect(readFileSync(join(dir, "a.out"), "utf8")).toBe("name,phone,outcome,detail,normalized_phone,line\r\nAna,+55 11 96000-0000,pending,not sent: dry run,5511960000000,2\r\n");
+    const separator = header.includes(";") ? ";" : ",";
+    writeFileSync(csv, `${header}Ana${separator}+55 11 96000-0000\n`);
+    const ran = await run(add(csv, "--dry-run", "--report", join(dir, "a.out")), {});
+    expect(ran.code, ran.stderr).toBe(0);
+    const row = ["Ana", "+55 11 96000-0000", "pending", "not sent: dry run", "5511960000000", "2"].join(separator);
+    expect(readFileSync(join(dir, "a.out"), "utf8")).toBe(`${reportHeader}${["outcome", "detail", "normalized_phone", "line"].join(separator)}\r\n${row}\r\n`);
+  });
+
+  it("a one-phone-per-line file gets ';' and a BOM for Brazil", async () => {
+    const dir = workDir();
     const lines = list(["+55 11 96000-0000"], "b.txt", dir);
     await run(add(lines, "--dry-run", "--report", join(dir, "b.out")), {});
     expect(readFileSync(join(dir, "b.out"), "utf8")).toBe("\uFEFFphone;outcome;detail;normalized_phone;line\r\n+55 11 96000-0000;pending;not sent: dry run;5511960000000;1\r\n");
@@ -354,6 +527,52 @@ describe("remove-participants", () => {
     const kept = await run(remove(still, "--report", `${still}.csv`), cliEnv(stubborn.url));
     expect(kept.code).toBe(1);
     expect(Object.values(outcomes(`${still}.csv`))).toEqual(["still-a-member"]);
+  });
+});
+
+describe("remove-participants, run again", () => {
+  it("a removal whose answer is lost is unknown: reruns send nobody twice, and stop at the removals' own daily limit, leaving the adds' allowance alone", async () => {
+    const phones = sentPhones(6);
+    // The first removal call is dropped before Z-API acts: its two people are still members.
+    const mock = await zapiMock({ members: phones, fault: (op, n) => (op === "remove" && n === 1 ? { drop: "before" } : undefined) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    // The adds use up their whole allowance first.
+    expect((await run(add(list(writtenPhones(3, 100), "new.txt", dir), "--max-per-day", "3"), env)).code).toBe(0);
+    const file = list(writtenPhones(6), "refunds.txt", dir);
+    const removeAll = (...more: string[]) => run(remove(file, "--batch-size", "2", "--max-per-day", "4", "--report", `${file}.csv`, ...more), env);
+
+    const first = await removeAll();
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain("daily limit  4 removals per 24 hours on instance cli-instance; 0 used in the last 24 hours");
+    expect(first.stderr).toContain("Its people are unknown");
+    expect(mock.removals).toEqual([phones.slice(0, 2)]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unknown", "unknown", "pending", "pending", "pending", "pending"]);
+
+    // The rerun leaves the unknown alone, and stops at the removals' limit: 2 counted, 2 left.
+    const second = await removeAll();
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain("2 unknown: not sent again; --resend-unknown would");
+    expect(second.stdout).toContain("4 removals per 24 hours on instance cli-instance; 2 used in the last 24 hours; this run would use all 2 left and stop");
+    expect(second.stdout).toMatch(/Daily limit reached: 4 of 4 phones sent on instance cli-instance in the last 24 hours/);
+    expect(mock.removals).toEqual([phones.slice(0, 2), phones.slice(2, 4)]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(["unknown", "unknown", "removed", "removed", "pending", "pending"]);
+    // The adds' count is what the adds used, no more.
+    const adds = await run(add(list(writtenPhones(1, 200), "more.txt", dir), "--max-per-day", "3", "--dry-run"), env);
+    expect(adds.stdout).toContain("3 adds per 24 hours on instance cli-instance; 3 used in the last 24 hours");
+
+    // A day later, the rest goes; the unknown still only with --resend-unknown.
+    const state = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.jsonl`);
+    writeFileSync(state, readFileSync(state, "utf8").replace(/"at":"([^"]+)"/g, (_, at: string) => `"at":"${new Date(Date.parse(at) - 25 * 3600_000).toISOString()}"`));
+    const third = await removeAll();
+    expect(third.code).toBe(1);
+    expect(mock.removals).toEqual([phones.slice(0, 2), phones.slice(2, 4), phones.slice(4, 6)]);
+    const resent = await removeAll("--resend-unknown");
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(mock.removals).toEqual([phones.slice(0, 2), phones.slice(2, 4), phones.slice(4, 6), phones.slice(0, 2)]);
+    expect(Object.values(outcomes(`${file}.csv`))).toEqual(Array(6).fill("removed"));
+    // Left: the three people the adds brought in.
+    expect(mock.memberPhones()).toEqual(sentPhones(3, 100));
   });
 });
 

@@ -1,0 +1,154 @@
+// Which journal holds the earlier runs of each target on an instance. The journal's
+// default place is next to the list, so a corrected list saved under another name
+// ("contacts (1).csv", the usual re-export) would start an empty journal and send again
+// the people already sent. The state folder keeps, per instance, the real path of the
+// journal each command and target was first written to, and a run that has no journal
+// next to its list uses that one. One file per instance, next to the daily count, with no
+// secret in it:
+//   {"kind":"zapi-client journals","version":1,"journals":{"add-participants community 120363019502650977":"/home/ana/contacts.csv.zapi-journal.jsonl"}}
+// It is replaced whole under the state lock. A record that cannot be read is refused, not
+// ignored: without it a rerun could start an empty journal and send people twice.
+import { existsSync, readFileSync } from "node:fs";
+import { JournalError, type Command, type LineWriter } from "./journal.js";
+import { realPathAhead } from "./lock.js";
+import type { Target } from "./plan.js";
+import { instanceFile, replaceFile, withStateLock } from "./state.js";
+
+const KIND = "zapi-client journals";
+const VERSION = 1;
+
+type Journals = Record<string, string>;
+
+export class JournalRegistry {
+  readonly file: string;
+
+  constructor(
+    directory: string,
+    readonly instance: string,
+    private readonly writer: LineWriter,
+  ) {
+    this.file = instanceFile(directory, instance, ".journals.json");
+  }
+
+  /** The journal recorded for `command` and `target` (a real path, which may no longer exist). */
+  lookup(command: Command, target: Target): string | undefined {
+    return this.read()[key(command, target)];
+  }
+
+  /**
+   * Records `journal` (a real path) for `command` and `target`, before the run sends
+   * anything. A journal already recorded that still exists is kept: the first journal
+   * of a target stays its journal. Returns the journal recorded afterwards.
+   */
+  claim(command: Command, target: Target, journal: string): string {
+    return withStateLock(
+      this.file,
+      `the journals of instance ${this.instance}`,
+      () => {
+        const journals = this.read();
+        const name = key(command, target);
+        const recorded = journals[name];
+        if (recorded !== undefined && (recorded === journal || existsSync(recorded))) return recorded;
+        journals[name] = journal;
+        try {
+          replaceFile(this.file, `${JSON.stringify({ kind: KIND, version: VERSION, journals })}\n`, this.writer);
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          throw new JournalError(`Cannot write ${this.file}, which records the journal of each target: ${code === "ENOSPC" ? "the disk is full" : (error as Error).message}`);
+        }
+        return journal;
+      },
+      (message) => new JournalError(message),
+    );
+  }
+
+  private read(): Journals {
+    let text: string;
+    try {
+      text = readFileSync(this.file, "utf8");
+    } catch (error) {
+      if ((error as { code?: string }).code === "ENOENT") return {};
+      throw this.unusable((error as Error).message);
+    }
+    let record: { kind?: unknown; version?: unknown; journals?: unknown };
+    try {
+      record = JSON.parse(text) as typeof record;
+    } catch {
+      throw this.unusable("it is not JSON");
+    }
+    const journals = record?.journals;
+    if (record?.kind !== KIND || record.version !== VERSION || typeof journals !== "object" || journals === null || !Object.values(journals).every((path) => typeof path === "string")) {
+      throw this.unusable("it is not a record this command wrote");
+    }
+    return { ...(journals as Journals) };
+  }
+
+  private unusable(why: string): JournalError {
+    return new JournalError(
+      `Cannot read ${this.file} (${why}). It records which journal holds the earlier runs of each target on instance ${this.instance}, ` +
+        `so that a list saved under another name sends nobody twice; nothing was sent. Repair it, or move it away and pass --journal PATH with the journal of the earlier runs.`,
+    );
+  }
+}
+
+function key(command: Command, target: Target): string {
+  return `${command} ${target.kind} ${target.id}`;
+}
+
+/** The journal a run uses, and what the plan says of it. */
+export interface JournalChoice {
+  readonly path: string;
+  /** Why this journal, or what could not be looked up, for the plan's journal line. */
+  readonly tag: string | undefined;
+  /** Another journal of the target that this run does not read, or a recorded one that is gone. */
+  readonly notes: readonly string[];
+  /**
+   * Records the journal as the target's once this run writes it, before anything is sent.
+   * Throws a {@link JournalError} if another run recorded another journal for the target
+   * since this one looked: the two lists would not see each other's people.
+   */
+  readonly register: (() => void) | undefined;
+}
+
+/**
+ * The journal of a run: --journal when given; else the one next to the list when it
+ * exists (as before); else the one the state folder records for this instance, command
+ * and target, when it still exists; else the one next to the list, new. Two journals of
+ * one target are never merged: the plan names the one not read.
+ */
+export function chooseJournal(
+  options: { readonly command: Command; readonly target: Target; readonly file: string; readonly journal: string | undefined },
+  instance: string | undefined,
+  stateDirectory: string,
+  writer: LineWriter,
+): JournalChoice {
+  const beside = `${options.file}.${options.command === "add-participants" ? "zapi-journal" : "zapi-remove-journal"}.jsonl`;
+  const target = `this ${options.target.kind}`;
+  if (instance === undefined) {
+    const tag = `without ZAPI_INSTANCE_ID, a journal of earlier runs for ${target} kept under another file name is not looked up`;
+    return { path: options.journal ?? beside, tag, notes: [], register: undefined };
+  }
+  const registry = new JournalRegistry(stateDirectory, instance, writer);
+  const recorded = registry.lookup(options.command, options.target);
+  const live = recorded !== undefined && existsSync(recorded) ? recorded : undefined;
+  const fromRecord = options.journal === undefined && live !== undefined && !existsSync(beside);
+  const path = options.journal ?? (fromRecord ? live! : beside);
+  const notes: string[] = [];
+  if (live !== undefined && realPathAhead(path) !== live) {
+    notes.push(`earlier runs for ${target} on this instance are also in ${live}, which this run does not read: people recorded only there may be sent again. To use that journal instead, pass --journal ${live}`);
+  } else if (recorded !== undefined && live === undefined) {
+    notes.push(`the journal recorded for ${target} on this instance, ${recorded}, no longer exists`);
+  }
+  return {
+    path,
+    tag: fromRecord ? `earlier runs for ${target} on this instance` : undefined,
+    notes,
+    register() {
+      const journal = realPathAhead(path);
+      const now = registry.claim(options.command, options.target, journal);
+      if (now !== journal && now !== live) {
+        throw new JournalError(`While this run started, another run began the journal ${now} for ${target} on this instance. Nothing was sent. Run the same command again: it will use that journal.`);
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The user's state folder, shared by the daily count (daily.ts) and the record of which
+// journal holds each target's runs (registry.ts): where it is, one file per instance named
+// after the instance id (never a token), a short lock around each change, and files
+// replaced whole so that a reader never sees half of one.
+import { closeSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import type { LineWriter } from "./journal.js";
+import { acquireLock, LockError, syncFolder } from "./lock.js";
+
+/** Where the state lives: ZAPI_STATE_DIR, else the platform's per-user state folder. */
+export function stateDirectory(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (env["ZAPI_STATE_DIR"]) return env["ZAPI_STATE_DIR"];
+  if (platform === "win32") return join(env["LOCALAPPDATA"] || join(home, "AppData", "Local"), "zapi-client");
+  if (platform === "darwin") return join(home, "Library", "Application Support", "zapi-client");
+  return join(env["XDG_STATE_HOME"] || join(home, ".local", "state"), "zapi-client");
+}
+
+/** The state file of `instance` that ends in `suffix`: "instance-3C4E.jsonl". An id that is not a plain name is encoded. */
+export function instanceFile(directory: string, instance: string, suffix: string): string {
+  const name = /^[A-Za-z0-9_-]{1,100}$/.test(instance) ? instance : Buffer.from(instance).toString("base64url").slice(0, 100);
+  return join(directory, `instance-${name}${suffix}`);
+}
+
+/**
+ * Runs `action` holding the lock of the state file `file`. Another run holds it for
+ * milliseconds, so it is waited for, up to 10 s; `fail` makes the error thrown when the
+ * folder cannot be made or the lock not taken.
+ */
+export function withStateLock<T>(file: string, what: string, action: () => T, fail: (message: string) => Error): T {
+  const directory = dirname(file);
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw fail(`Cannot create the state folder ${directory}: ${(error as Error).message}`);
+  }
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const lock = acquireLock(file, { what, touchMs: 60_000 });
+      try {
+        return action();
+      } finally {
+        lock.release();
+      }
+    } catch (error) {
+      if (!(error instanceof LockError)) throw error;
+      if (Date.now() > deadline) throw fail(error.message);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
+}
+
+/** Replaces `path` with `text`, whole: written to a temporary file, synced, then renamed over it. */
+export function replaceFile(path: string, text: string, writer: LineWriter): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, "w", 0o600);
+  try {
+    try {
+      writer.append(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  syncFolder(path);
+}
