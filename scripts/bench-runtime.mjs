@@ -333,6 +333,81 @@ function rawConnection(/** @type {number} */ port) {
   );
 }
 
+// Issue 19.5: libphonenumber-js's metadata sets on 100,000 Brazilian numbers written the
+// ways people write them, warm, in this one process: each round parses and validates the
+// whole list with every set, the order turning, the heap collected before each. It also
+// counts what each set calls valid, which is why the client uses "max": "min" checks only
+// lengths, so it passes numbers that cannot exist; "mobile" refuses landlines.
+const PHONE_COUNT = 100_000;
+const PHONE_ROUNDS = 7;
+const PHONE_WARMUP_ROUNDS = 1;
+// Area codes that exist, and one that does not (10): Anatel's list starts at 11.
+const BR_AREA_CODES = ["11", "21", "31", "41", "44", "47", "51", "61", "71", "81", "85", "91"];
+
+/**
+ * The same list on every run and runtime: test/cli/command.test.ts's seeded generator (an
+ * LCG), and ten forms in equal shares. Seven can exist: a mobile with its ninth digit
+ * written five ways (with +55, nationally, as Z-API's digits, bare, and with the carrier
+ * code of long-distance dialling), a landline two ways. Three cannot: a mobile whose
+ * number starts with 0, an area code that does not exist, a mobile one digit short.
+ */
+function writtenBrazilianPhones(/** @type {number} */ count) {
+  let state = 195;
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const digits = (/** @type {number} */ n) => String(Math.floor(random() * 10 ** n)).padStart(n, "0");
+  return Array.from({ length: count }, () => {
+    const area = BR_AREA_CODES[Math.floor(random() * BR_AREA_CODES.length)] ?? "44";
+    const mobile = `9${digits(8)}`;
+    const landline = `${2 + Math.floor(random() * 4)}${digits(7)}`;
+    const [head, tail] = [mobile.slice(0, 5), mobile.slice(5)];
+    switch (Math.floor(random() * 10)) {
+      case 0: return `+55 (${area}) ${head}-${tail}`;
+      case 1: return `(${area}) ${head}-${tail}`;
+      case 2: return `55${area}${mobile}`;
+      case 3: return `${area} ${mobile}`;
+      case 4: return `0 15 ${area} ${head}-${tail}`;
+      case 5: return `(${area}) ${landline.slice(0, 4)}-${landline.slice(4)}`;
+      case 6: return `+55 ${area} ${landline}`;
+      case 7: return `(${area}) 0${head.slice(1)}-${tail}`;
+      case 8: return `(10) ${head}-${tail}`;
+      default: return `(${area}) ${head.slice(0, 4)}-${tail}`;
+    }
+  });
+}
+
+async function phonesSection() {
+  // Imported here, not at the top: the other sections should not carry three sets of metadata.
+  const sets = {
+    min: (await import("libphonenumber-js/min")).parsePhoneNumberFromString,
+    max: (await import("libphonenumber-js/max")).parsePhoneNumberFromString,
+    mobile: (await import("libphonenumber-js/mobile")).parsePhoneNumberFromString,
+  };
+  const phones = writtenBrazilianPhones(PHONE_COUNT);
+  console.log(`  ${PHONE_COUNT.toLocaleString("en")} Brazilian numbers of mixed forms, parsed with country BR and isValid(), with each set: ${PHONE_ROUNDS} rounds after ${PHONE_WARMUP_ROUNDS} warm-up, interleaved, order rotated, heap collected before each`);
+  const entries = Object.entries(sets);
+  /** @type {Record<string, number[]>} */
+  const ms = Object.fromEntries(entries.map(([set]) => [set, []]));
+  /** @type {Record<string, number>} */
+  const valid = {};
+  for (let round = 0; round < PHONE_WARMUP_ROUNDS + PHONE_ROUNDS; round++) {
+    for (const [set, parse] of [...entries.slice(round % entries.length), ...entries.slice(0, round % entries.length)]) {
+      globalThis.gc?.();
+      let count = 0;
+      const started = process.hrtime.bigint();
+      for (const phone of phones) if (parse(phone, "BR")?.isValid()) count++;
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      valid[set] = count;
+      if (round >= PHONE_WARMUP_ROUNDS) ms[set]?.push(elapsed);
+    }
+  }
+  const max = ms["max"] ?? [];
+  for (const [set, values] of Object.entries(ms)) {
+    const perRound = values.map((value, round) => value / (max[round] ?? Number.NaN));
+    const spread = `per round ${median(perRound).toFixed(3)}× (${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)})`;
+    console.log(`    /${set.padEnd(6)} ${median(values).toFixed(0).padStart(5)} ms, ${(median(values) / median(max)).toFixed(3)}× /max, ${spread}; valid: ${(valid[set] ?? 0).toLocaleString("en")}`);
+  }
+}
+
 // scripts/bench.mjs runs each section in a fresh process. An in-memory call is a few
 // microseconds, and after the loopback rounds V8's code for fetch, Response and the client
 // had been shaped by real sockets: raw fetch in memory then took about twice as long.
@@ -340,4 +415,5 @@ const section = process.argv[2];
 if (section === "loopback") await loopbackSection();
 else if (section === "memory") await memorySection();
 else if (section === "receiver") await receiverSection();
-else throw new Error(`usage: bench-runtime.mjs loopback|memory|receiver (got ${section})`);
+else if (section === "phones") await phonesSection();
+else throw new Error(`usage: bench-runtime.mjs loopback|memory|receiver|phones (got ${section})`);
