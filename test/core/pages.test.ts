@@ -1,7 +1,7 @@
 // Issue 21, point 3: a list operation's method resolves to one page, and its result can be
 // walked with for await from the page asked for through the last one, never forever.
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { createZApiClient, ZApiError, ZApiHttpError, ZApiResponseError, type ListGroupsResult } from "../../src/index.js";
+import { createZApiClient, ZApiError, ZApiHttpError, ZApiResponseError, type ListCommunitiesResult, type ListGroupsResult } from "../../src/index.js";
 import { MAX_PAGES } from "../../src/core/pages.js";
 import { json, startServer } from "../helpers/server.js";
 import { fakeFetch, TOKEN } from "../hostile/hostile.js";
@@ -112,5 +112,14 @@ describe("listCommunities: no page size given", () => {
     const client = createZApiClient({ instanceId: "inst", token: TOKEN, baseUrl: server.url, retry: false });
     expect((await walked(client.listCommunities())).map((c) => c.name)).toEqual(["C1a", "C1b", "C1c", "C2a", "C2b", "C2c"]);
     expect(asked).toEqual([null, "2", "3"]);
+  });
+
+  it("types: the walk's item is a community", () => {
+    const client = createZApiClient({ instanceId: "inst", token: TOKEN });
+    const pages = client.listCommunities();
+    expectTypeOf(pages).resolves.toEqualTypeOf<ListCommunitiesResult>();
+    expectTypeOf(pages[Symbol.asyncIterator]).returns.toEqualTypeOf<AsyncIterator<ListCommunitiesResult[number]>>();
+    expectTypeOf<ListCommunitiesResult[number]>().toHaveProperty("id");
+    void pages.catch(() => {});
   });
 });

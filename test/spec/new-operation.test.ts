@@ -222,6 +222,21 @@ describe("the generator", () => {
     expect(message).toContain("addParticipant: each oneOf form of the request body must be a component schema whose title is its own name");
   });
 
+  it("knows a list from x-zapi-list, not from its name (issue 21.3)", () => {
+    const bundle = spec();
+    const groups = bundle.paths["/instances/{instanceId}/token/{token}/groups"]!["get"]!;
+    // Under a name that says nothing of lists, with the extension: a list.
+    bundle.paths["/instances/{instanceId}/token/{token}/groups-in-batches"] = { get: { ...groups, operationId: "groupsInBatches" } };
+    // listGroups without it: one call, one answer.
+    delete groups["x-zapi-list"];
+    const module = operationsModule(bundle);
+    const descriptor = (name: string) => JSON.parse(new RegExp(`^  ${name}: '(.*)',$`, "m").exec(module)![1]!.replace(/\\'/g, "'")) as { list?: unknown };
+    expect(descriptor("groupsInBatches").list).toEqual({ page: "page", pageSize: "pageSize", firstPage: 1 });
+    expect(descriptor("listGroups").list).toBeUndefined();
+    expect(module).toMatch(/groupsInBatches: Types<[^\n]*, true>;/);
+    expect(module).toMatch(/listGroups: Types<[^\n]*, false>;/);
+  });
+
   it("refuses an x-zapi-list that names no query parameter of the operation", () => {
     const message = refusal((bundle) => {
       bundle.paths["/instances/{instanceId}/token/{token}/groups"]!["get"]!["x-zapi-list"] = { page: "p", pageSize: "pageSize", firstPage: 1 };
