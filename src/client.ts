@@ -4,7 +4,7 @@ import { VERSION } from "../generated/version.js";
 import { createApi } from "./core/api.js";
 import { createOperation, type Connection } from "./core/engine.js";
 import { createLog } from "./core/log.js";
-import { resolveOptions, type ZApiClientOptions } from "./core/options.js";
+import { hideCredentials, resolveOptions, type ZApiClientOptions } from "./core/options.js";
 import { createRedactor, REDACTED } from "./core/redact.js";
 import type { CredentialedPaths, ZApiMethods } from "./types.js";
 
@@ -33,7 +33,8 @@ export type ZApiClient = ZApiMethods & {
  * now, not at the first call.
  */
 export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
-  const resolved = resolveOptions(options);
+  const env = globalThis.process?.env ?? {};
+  const { resolved, log } = hideCredentials(options, () => ({ resolved: resolveOptions(options), log: createLog(options ?? {}, env) }));
   const redact = createRedactor([resolved.token, resolved.clientToken ?? ""]);
   const instance = `${resolved.baseUrl}/instances/${encodeURIComponent(resolved.instanceId)}/token/`;
   const headers = Object.freeze({
@@ -48,7 +49,7 @@ export function createZApiClient(options?: ZApiClientOptions): ZApiClient {
     bodyHeaders: Object.freeze({ ...headers, "Content-Type": "application/json" }),
     options: resolved,
     redact,
-    log: createLog(options ?? {}, globalThis.process?.env ?? {}),
+    log,
     logged: new Set(),
     nativeFetch: resolved.fetch === runtimeFetch(),
   };

@@ -23,6 +23,7 @@ import { chooseJournal, type JournalChoice } from "./registry.js";
 import { sendBatches, type SendResult } from "./send.js";
 import { IntList } from "./table.js";
 import { showCell, visibleLines } from "./terminal.js";
+import { createRedactor } from "../core/redact.js";
 
 export interface CommandIO {
   readonly stdout: Output;
@@ -46,6 +47,14 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   const stdout: Output = { write: (text) => io.stdout.write(scrub(text)), isTTY: io.stdout.isTTY === true, columns: io.stdout.columns ?? 80 };
   const say = (text: string) => stdout.write(`${text}\n`);
   const fail = (text: string) => io.stderr.write(`${visibleLines(scrub(`zapi-client: ${text}`))}\n`);
+
+  // Credentials come from the environment only. One pasted as an argument would be quoted
+  // by a usage error, cut to a cell's length: a cut secret escapes the scrubber.
+  const holding = argv.findIndex((arg) => scrub(arg) !== arg);
+  if (holding >= 0) {
+    fail(`Argument ${holding + 1} holds the value of ZAPI_TOKEN or ZAPI_CLIENT_TOKEN (not shown): credentials are read from those variables, never from the command line`);
+    return 2;
+  }
 
   let options: CommandOptions;
   try {
@@ -582,8 +591,8 @@ function host(baseUrl: string | undefined): string {
 // ordinary words: a token "t" would eat every t); Z-API's tokens are far longer.
 const SCRUBBED_LENGTH = 8;
 
-function scrubber(secrets: (string | undefined)[]): (text: string) => string {
-  const kept = secrets.filter((s): s is string => s !== undefined && s.length >= SCRUBBED_LENGTH);
-  const forms = [...new Set(kept.flatMap((s) => [s, encodeURIComponent(s)]))].sort((a, b) => b.length - a.length);
-  return (text) => forms.reduce((out, secret) => out.replaceAll(secret, "[redacted]"), text);
+/** The client's redactor over the credentials as the client sends them (trimmed), every form it knows. */
+export function scrubber(secrets: (string | undefined)[]): (text: string) => string {
+  const kept = secrets.flatMap((secret) => (secret !== undefined && secret.trim().length >= SCRUBBED_LENGTH ? [secret.trim()] : []));
+  return createRedactor(kept).text;
 }

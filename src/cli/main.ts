@@ -1,6 +1,6 @@
 // The `zapi-client` executable (dist/cli.js). Everything is in command.ts, which tests
 // also run in-process; this file only binds it to the real process.
-import { runCommand } from "./command.js";
+import { runCommand, scrubber } from "./command.js";
 
 // A closed stdout or stderr (`zapi-client ... | head`, a terminal that went away) must not
 // kill a run mid-batch: the journal, not the screen, is what makes a run safe. Writes to a
@@ -35,10 +35,8 @@ try {
 } catch (error) {
   // A bug: the journal has whatever reached it, and a batch sent without its answer
   // recorded will show as unknown.
-  let text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  for (const secret of [process.env["ZAPI_TOKEN"], process.env["ZAPI_CLIENT_TOKEN"]]) {
-    if (secret) text = text.replaceAll(secret, "[redacted]").replaceAll(encodeURIComponent(secret), "[redacted]");
-  }
-  process.stderr.write(`zapi-client: unexpected error: ${text}\n`);
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const scrub = scrubber([process.env["ZAPI_TOKEN"], process.env["ZAPI_CLIENT_TOKEN"]]);
+  process.stderr.write(`zapi-client: unexpected error: ${scrub(text)}\n`);
   process.exitCode = 1;
 }

@@ -48,7 +48,10 @@ export function createApi(connection: Connection): Client<CredentialedPaths> {
           throw new ZApiResponseError(FOLLOWED_REDIRECT, { status, url: "", body: cut(redact.read(body), MAX_ERROR_TEXT) });
         }
         const headers = new Headers();
-        response.headers.forEach((value, name) => headers.append(name, redact.text(value)));
+        // A header whose name echoes a secret is dropped: a name cannot be redacted in place.
+        response.headers.forEach((value, name) => {
+          if (redact.text(name) === name) headers.append(name, redact.text(value));
+        });
         headers.delete("content-encoding");
         headers.delete("content-length");
         const text = ok ? body.text : redact.read(body);

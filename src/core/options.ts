@@ -1,5 +1,6 @@
 import { ZApiError } from "../errors/zapi-error.js";
 import type { LogOptions } from "./log.js";
+import { createRedactor } from "./redact.js";
 
 /** Where Z-API lives. */
 export const DEFAULT_BASE_URL = "https://api.z-api.io";
@@ -77,6 +78,28 @@ type Credential = "instanceId" | "token" | "clientToken";
 
 /** The variable an option is read from when it is not passed: `clientToken` → `ZAPI_CLIENT_TOKEN`. */
 const variableOf = (name: string) => `ZAPI_${name.replace(/[A-Z]/g, "_$&").toUpperCase()}`;
+
+/**
+ * Runs `make` (which checks options), and takes the token and Client-Token out of the
+ * message of any error it throws: a short token passed to the wrong option, or a baseUrl
+ * pasted with the token in its path, would otherwise be shown.
+ */
+export function hideCredentials<T>(options: ZApiClientOptions | undefined, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof ZApiError)) throw error;
+    const env = globalThis.process?.env ?? {};
+    const given = [options?.token, options?.clientToken, env["ZAPI_TOKEN"], env["ZAPI_CLIENT_TOKEN"]];
+    // Below a few characters a "secret" would blank out ordinary words, and hides nothing.
+    // Half a surrogate pair cannot be encoded, so it cannot come back in any form: skipped.
+    const secrets = given.flatMap((value) => (typeof value === "string" && value.trim().length >= MIN_HIDDEN && !/\p{Cs}/u.test(value) ? [value.trim()] : []));
+    const message = createRedactor(secrets).text(error.message);
+    if (message === error.message) throw error;
+    throw new ZApiError(message);
+  }
+}
+const MIN_HIDDEN = 4;
 
 /** Checks every option once, at creation, and fills in variables and defaults. */
 export function resolveOptions(options: ZApiClientOptions = {}): ResolvedOptions {
@@ -200,8 +223,9 @@ function resolveBaseUrl(value: unknown, fromVariable: string | undefined, allowI
   } catch {}
   // What is shown of a URL never includes user info, a query or a fragment: they may hold
   // secrets. A string that does not parse is shown only when it cannot hold them.
+  // A URL copied from Z-API's panel has the token after /token/: that part is never shown.
   const shown = url
-    ? `"${url.protocol}//${url.host}${url.pathname}"`
+    ? `"${url.protocol}//${url.host}${url.pathname.replace(/(\/token\/)[^/]*/i, "$1[not shown]")}"`
     : /[@?#]/.test(raw)
       ? "a string that is not a URL (not shown: its @, ? or # may hold a secret)"
       : show(raw);
@@ -260,15 +284,18 @@ export function rejectUnknown(object: unknown, known: readonly string[], where: 
   }
   const unknown = Object.keys(object).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
-    throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${unknown.map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key)).join(", ")} (known: ${known.join(", ")})`);
+    // A long key is not shown, not even in part: an object built as { [secret]: … } makes one.
+    const names = unknown.map((key) => (key.length > MAX_SHOWN ? `a name of ${key.length} characters (not shown: it may be a secret)` : key));
+    throw new ZApiError(`Unknown option${unknown.length > 1 ? "s" : ""} for ${where}: ${names.join(", ")} (known: ${known.join(", ")})`);
   }
 }
 
 // A string is shown only when it is short: a token or Client-Token passed to the wrong
 // option, or set in the wrong variable, is a long random string and is not echoed, while
 // the values these options take ("verbose" for a level, "Brazil" for a country) still are.
-// Z-API does not document its tokens' length; the webhook receiver's secret is at least 16
-// characters, so no secret this package asks for is ever 15 or fewer.
+// The webhook receiver's secret is at least 16 characters. Z-API does not document its
+// tokens' length, so createZApiClient also takes its own credentials out of any option
+// error (hideCredentials), whatever their length.
 const MAX_SHOWN = 15;
 
 function show(value: unknown): string {

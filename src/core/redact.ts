@@ -26,11 +26,13 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // so no list of whole forms covers them: each character of a secret is matched in each of
   // its forms, in any mix. Case-blind: hex comes back in either case, and a server may fold
   // a path's case. Longest first, so a secret is never half-replaced as a shorter one.
-  const chars = secrets
-    .filter(Boolean)
-    .sort((a, b) => b.length - a.length)
-    .map((secret) => [...secret].map(charForms));
-  const pattern = chars.length > 0 ? new RegExp(chars.map((secret) => secret.map(anyOf).join("")).join("|"), "gi") : undefined;
+  const kept = secrets.filter(Boolean).sort((a, b) => b.length - a.length);
+  const chars = kept.map((secret) => [...secret].map(charForms));
+  // Base64 does not encode a character at a time, so it is matched whole: a server may
+  // quote a Basic credential ("instance:token") or a state parameter it encoded.
+  const encoded = [...new Set(kept.flatMap(base64Cores))];
+  const alternatives = [...chars.map((secret) => secret.map(anyOf).join("")), ...encoded.map(escapeRegExp)];
+  const pattern = alternatives.length > 0 ? new RegExp(alternatives.join("|"), "gi") : undefined;
   const text = (value: string) => (pattern ? value.replace(pattern, REDACTED) : value);
 
   // The start of a secret at the very end of a cut text, down to part of one character's
@@ -41,8 +43,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     const out = text(value);
     if (chars.length === 0) return out;
     tail ??= {
-      pattern: new RegExp(`(?:${chars.map(startOf).join("|")})\uFFFD*$`, "i"),
-      reach: Math.max(...chars.map((secret) => secret.reduce((sum, forms) => sum + Math.max(...forms.map((form) => form.length)), 0))) + 8,
+      pattern: new RegExp(`(?:${[...chars.map(startOf), ...encoded.map(startOfText)].join("|")})\uFFFD*$`, "i"),
+      reach: Math.max(...chars.map((secret) => secret.reduce((sum, forms) => sum + Math.max(...forms.map((form) => form.length)), 0)), ...encoded.map((core) => core.length)) + 8,
     };
     // Only the end can hold a cut secret: no need to search further back than one reaches.
     const from = Math.max(0, out.length - tail.reach);
@@ -111,7 +113,7 @@ const ESCAPES: Readonly<Record<string, readonly string[]>> = {
   "&": ["&amp;"],
   "<": ["&lt;"],
   ">": ["&gt;"],
-  "'": ["&#39;", "&#x27;"],
+  "'": ["&apos;"],
   " ": ["+"],
 };
 
@@ -128,8 +130,48 @@ function oneCaseForms(char: string): string[] {
   const code = char.charCodeAt(0);
   // Percent-encoded, every UTF-8 byte; JSON-escaped as \uXXXX, each UTF-16 unit.
   const percent = code < 0x80 ? `%${hex(code, 2)}` : encodeURIComponent(char);
+  // Encoded twice, as an error page does that quotes an encoded URL.
+  const twice = percent.replaceAll("%", "%25");
   const unicode = `\\u${hex(code, 4)}${char.length > 1 ? `\\u${hex(char.charCodeAt(1), 4)}` : ""}`;
-  return [...new Set([char, percent, unicode, ...(ESCAPES[char] ?? [])])];
+  return [...new Set([char, percent, twice, unicode, ...(ESCAPES[char] ?? []), ...entities(char)])];
+}
+
+// HTML's numeric references, as escapers write them: decimal or hex, bare or zero-padded
+// (PHP's htmlspecialchars writes ' as &#039;). Escapers leave letters and digits alone.
+function entities(char: string): string[] {
+  if (/^[A-Za-z0-9]$/.test(char)) return [];
+  const point = char.codePointAt(0)!;
+  const decimal = String(point);
+  const hex = point.toString(16);
+  return [`&#${decimal};`, `&#${decimal.padStart(3, "0")};`, `&#x${hex};`, `&#x${hex.padStart(4, "0")};`];
+}
+
+/** The fewest characters of a base64 form worth matching: shorter runs occur by chance. */
+const MIN_BASE64_RUN = 8;
+
+/**
+ * What stays the same of a secret's base64 wherever it sits in the encoded bytes: the
+ * characters made of its bits alone, at each of the three byte offsets, in both alphabets.
+ * The one or two characters at each end that share bits with its neighbours differ from
+ * text to text; the few bits they hold are no use to anyone.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    let binary = "\0".repeat(offset);
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const core = btoa(binary).slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    if (core.length >= MIN_BASE64_RUN) cores.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return cores;
+}
+
+// A proper, non-empty start of `text`: its first character, then perhaps the next, and so on.
+function startOfText(text: string): string {
+  let rest = "";
+  for (let i = text.length - 2; i >= 0; i--) rest = escapeRegExp(text[i]!) + (rest ? `(?:${rest})?` : "");
+  return rest;
 }
 
 function anyOf(forms: readonly string[]): string {

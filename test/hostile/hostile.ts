@@ -45,6 +45,13 @@ export function echoForms(secret: string): Record<string, string> {
     "\\u-escaped, every character": [...secret].map(unit).join(""),
     "\\u-escaped, lower-case hex": [...secret].map(unit).join("").toLowerCase(),
     "HTML-escaped": secret.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c),
+    "HTML-escaped as PHP does (&#039;) and XML (&apos;)": secret.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;" })[c] ?? c).replace("&#039;", "&apos;"),
+    "HTML numeric references, every character not a letter or digit": [...secret].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `&#x${c.codePointAt(0)!.toString(16)};`)).join(""),
+    "percent-encoded twice": [...new TextEncoder().encode(secret)].map((b) => `%25${hex(b)}`).join(""),
+    base64: Buffer.from(secret).toString("base64"),
+    base64url: Buffer.from(secret).toString("base64url"),
+    "base64, inside a Basic credential": Buffer.from(`inst:${secret}`).toString("base64"),
+    "base64, one byte in": Buffer.from(`x${secret}`).toString("base64"),
     "upper-cased": secret.toUpperCase(),
   };
 }
@@ -59,7 +66,26 @@ function decodings(text: string): string[] {
     out.push(unescaped);
   }
   for (const base of new Set([text, unescaped])) {
-    if (/[%+]/.test(base)) out.push(percentDecode(base), percentDecode(base.replaceAll("+", " ")));
+    if (/[%+]/.test(base)) out.push(percentDecode(base), percentDecode(base.replaceAll("+", " ")), percentDecode(percentDecode(base)));
+    if (base.includes("&")) out.push(htmlDecode(base));
+  }
+  out.push(...base64Decodings(text));
+  return out;
+}
+
+function htmlDecode(text: string): string {
+  return text
+    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
+    .replace(/&#([0-9]+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&(quot|apos|amp|lt|gt);/g, (_, name: string) => ({ quot: '"', apos: "'", amp: "&", lt: "<", gt: ">" })[name]!);
+}
+
+// Every run of base64 characters decoded from each of its four character offsets, one of
+// which is where the encoder's groups began.
+function base64Decodings(text: string): string[] {
+  const out: string[] = [];
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
+    for (let offset = 0; offset < 4; offset++) out.push(Buffer.from(run.slice(offset), "base64").toString("latin1"), Buffer.from(run.slice(offset), "base64").toString("utf8"));
   }
   return out;
 }
