@@ -3,7 +3,7 @@
 // (within the daily limit), read the members again, and give each person an outcome.
 // Returns the exit code: 0 the run finished and everyone is where the command was to put
 // them; 1 someone is not, or the run stopped early; 2 bad usage or input, nothing sent.
-import { accessSync, constants, rmSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { VERSION } from "../../generated/version.js";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "../index.js";
@@ -12,7 +12,7 @@ import { DailyError, DailyLimit, type Usage } from "./daily.js";
 import { stateDirectory } from "./state.js";
 import { InputError, readInput, type InputList } from "./input.js";
 import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type JournalWriter, type LineWriter, type LoadedJournal, type Outcome, type PhoneState } from "./journal.js";
-import { acquireLock, LockError, realPathAhead, type Lock } from "./lock.js";
+import { acquireLock, LockError, type Lock } from "./lock.js";
 import { findMember, MembersError, readMembers, type Members } from "./members.js";
 import { apply, evaluate, resultOf, SUCCESS, summarize, type Reading, type Result, type ResultContext } from "./outcomes.js";
 import { JITTER } from "./pacing.js";
@@ -221,6 +221,10 @@ class Run {
       this.fail(`Cannot read the members of ${options.target.kind} ${options.target.id}: ${this.beforeError}. Nothing was sent: the command reads who is in before it sends anyone. Run it again once this is fixed.`);
       return 1;
     }
+    // A journal this run reads is recorded as its target's even if nothing is written to it
+    // (one from before the record existed, or nobody left to send): a list saved under
+    // another name then finds it.
+    if (this.loaded) this.journalChoice.register?.();
     if (options.check) return this.check();
     return await this.send(argv);
   }
@@ -415,17 +419,11 @@ class Run {
 
   // Opens the journal to append, and records it in the state folder as the journal of this
   // target before anything is sent, so that a list saved under another name finds it.
+  // Recorded before the journal is created: a run killed right after writing the header
+  // leaves a journal that the record names, never one that a renamed list cannot find.
   private openJournal(): JournalWriter {
-    const journal = openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
-    try {
-      this.journalChoice.register?.();
-    } catch (error) {
-      journal.close();
-      // One this run created holds only its header: removed, so the next run uses the recorded one.
-      if (!this.loaded) rmSync(realPathAhead(this.journalPath), { force: true });
-      throw error;
-    }
-    return journal;
+    this.journalChoice.register?.();
+    return openJournal(this.journalPath, this.journalIdentity(), this.loaded, this.io.writer);
   }
 
   /** The plan's phones that the journal knows. */

@@ -8,8 +8,9 @@
 //   {"kind":"zapi-client journals","version":1,"journals":{"add-participants community 120363019502650977":"/home/ana/contacts.csv.zapi-journal.jsonl"}}
 // It is replaced whole under the state lock. A record that cannot be read is refused, not
 // ignored: without it a rerun could start an empty journal and send people twice.
-import { existsSync, readFileSync } from "node:fs";
-import { JournalError, type Command, type LineWriter } from "./journal.js";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { JOURNAL_KIND, JournalError, type Command, type LineWriter } from "./journal.js";
 import { realPathAhead } from "./lock.js";
 import type { Target } from "./plan.js";
 import { instanceFile, replaceFile, withStateLock } from "./state.js";
@@ -132,7 +133,15 @@ export function chooseJournal(
   const recorded = registry.lookup(options.command, options.target);
   const live = recorded !== undefined && existsSync(recorded) ? recorded : undefined;
   const fromRecord = options.journal === undefined && live !== undefined && !existsSync(beside);
-  const path = options.journal ?? (fromRecord ? live! : beside);
+  // Nothing recorded (journals from before the record existed): one beside the list that
+  // holds this target's runs on this instance is as good as the record.
+  const found = options.journal === undefined && recorded === undefined && !existsSync(beside) ? journalsBeside(options, instance) : [];
+  if (found.length > 1) {
+    throw new JournalError(
+      `Several journals beside ${options.file} hold earlier runs for ${target} on this instance: ${found.join(", ")}. Nothing was sent. Pass --journal PATH with the one to go on with.`,
+    );
+  }
+  const path = options.journal ?? (fromRecord ? live! : (found[0] ?? beside));
   const notes: string[] = [];
   if (live !== undefined && realPathAhead(path) !== live) {
     notes.push(`earlier runs for ${target} on this instance are also in ${live}, which this run does not read: people recorded only there may be sent again. To use that journal instead, pass --journal ${live}`);
@@ -141,7 +150,7 @@ export function chooseJournal(
   }
   return {
     path,
-    tag: fromRecord ? `earlier runs for ${target} on this instance` : undefined,
+    tag: fromRecord ? `earlier runs for ${target} on this instance` : found[0] !== undefined ? `earlier runs for ${target} on this instance, found beside the list` : undefined,
     notes,
     register() {
       const journal = realPathAhead(path);
@@ -151,4 +160,50 @@ export function chooseJournal(
       }
     },
   };
+}
+
+/**
+ * The journals in the list's folder whose header says they hold this command's runs for
+ * this target on this instance (real paths). Only each file's first line is read.
+ */
+function journalsBeside(options: { readonly command: Command; readonly target: Target; readonly file: string }, instance: string): string[] {
+  const folder = dirname(resolve(options.file));
+  const suffix = options.command === "add-participants" ? ".zapi-journal.jsonl" : ".zapi-remove-journal.jsonl";
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => name.endsWith(suffix));
+  } catch {
+    return [];
+  }
+  const found = new Set<string>();
+  for (const name of names) {
+    const header = firstLine(join(folder, name));
+    if (header === undefined) continue;
+    try {
+      const parsed = JSON.parse(header) as { journal?: unknown; command?: unknown; target?: { kind?: unknown; id?: unknown }; instance?: unknown };
+      if (parsed.journal !== JOURNAL_KIND || parsed.command !== options.command || parsed.instance !== instance) continue;
+      if (parsed.target?.kind !== options.target.kind || parsed.target?.id !== options.target.id) continue;
+      found.add(realPathAhead(join(folder, name)));
+    } catch {
+      // Not a journal of this command: not ours to judge here.
+    }
+  }
+  return [...found].sort();
+}
+
+// A header is a few hundred bytes: 64 KiB holds it, or the file is not a journal.
+function firstLine(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buffer = Buffer.alloc(64 * 1024);
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, length).toString("utf8");
+    const end = text.indexOf("\n");
+    return end < 0 ? undefined : text.slice(0, end);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -246,26 +246,25 @@ describe("reruns are per person", () => {
   });
 
   it("a run that another run beat to recording the target's journal sends nothing and leaves no journal behind; run again, it uses that journal", async () => {
-    const mock = await zapiMock();
-    const dir = workDir();
-    const env = cliEnv(mock.url);
-    const other = `${list(writtenPhones(3), "other.csv", dir)}.zapi-journal.jsonl`;
-    const file = list(writtenPhones(3), "mine.csv", dir);
-    // Between this run's plan and its first write, another run records its journal for the target.
     const { JournalRegistry } = await import("../../src/cli/registry.js");
     const { diskWriter } = await import("../../src/cli/journal.js");
-    let raced = false;
-    const writer: LineWriter = {
-      append(fd, text) {
-        if (!raced && text.includes('"journal":"zapi-client journal"')) {
-          raced = true;
+    const dir = workDir();
+    const other = `${list(writtenPhones(3), "other.csv", dir)}.zapi-journal.jsonl`;
+    const file = list(writtenPhones(3), "mine.csv", dir);
+    let env: NodeJS.ProcessEnv = {};
+    // Between this run's plan and its record (while it reads the members), another run
+    // records its journal for the target.
+    const mock = await zapiMock({
+      fault(op, n) {
+        if (op === "community" && n === 1) {
           writeFileSync(other, `${JSON.stringify({ journal: "zapi-client journal", version: 2, command: "add-participants", target: { kind: "community", id: COMMUNITY }, instance: INSTANCE, created: new Date().toISOString() })}\n`);
           new JournalRegistry(env["ZAPI_STATE_DIR"]!, INSTANCE, diskWriter).claim("add-participants", { kind: "community", id: COMMUNITY }, realpathSync(other));
         }
-        diskWriter.append(fd, text);
+        return undefined;
       },
-    };
-    const beaten = await run(add(file), env, { writer });
+    });
+    env = cliEnv(mock.url);
+    const beaten = await run(add(file), env);
     expect(beaten.code).toBe(2);
     expect(beaten.stderr).toContain(`another run began the journal ${realpathSync(other)} for this community on this instance. Nothing was sent`);
     expect(mock.batches).toEqual([]);
@@ -274,6 +273,60 @@ describe("reruns are per person", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(`journal      ${realpathSync(other)} (earlier runs for this community on this instance): nobody of this list in it yet`);
     expect(mock.batches).toEqual([sentPhones(3)]);
+  });
+
+  it("a journal from before the record existed is found beside a renamed list, and recorded though nothing is written to it; nobody is sent twice", async () => {
+    const mock = await zapiMock({ fate: () => "refuse" });
+    const dir = workDir();
+    const a = list(writtenPhones(3), "contacts.csv", dir);
+    // Run under a state folder that is then gone: the journal beside the list is unrecorded.
+    expect((await run(add(a), cliEnv(mock.url))).code).toBe(0);
+    const env = cliEnv(mock.url);
+    const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
+    const b = list(writtenPhones(3), "contacts (1).csv", dir);
+    const renamed = await run(add(b), env);
+    expect(renamed.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance, found beside the list)`);
+    expect(renamed.stdout).toContain("Nobody to send");
+    // Read, not written to: recorded all the same.
+    expect(JSON.parse(readFileSync(registry, "utf8")).journals[`add-participants community ${COMMUNITY}`]).toBe(`${realpathSync(a)}.zapi-journal.jsonl`);
+    expect(mock.batches).toEqual([sentPhones(3)]);
+    expect([...mock.invited.values()]).toEqual([1, 1, 1]);
+  });
+
+  it("two unrecorded journals of the target beside a renamed list: refused, naming both, nothing sent", async () => {
+    const mock = await zapiMock({ fate: () => "refuse" });
+    const dir = workDir();
+    const a = list(writtenPhones(2), "a.csv", dir);
+    const b = list(writtenPhones(2, 2), "b.csv", dir);
+    expect((await run(add(a), cliEnv(mock.url))).code).toBe(0);
+    // A journal of its own, as a version before the record would have kept.
+    expect((await run(add(b, "--journal", `${b}.zapi-journal.jsonl`), cliEnv(mock.url))).code).toBe(0);
+    const c = list(writtenPhones(4), "c.csv", dir);
+    const refused = await run(add(c), cliEnv(mock.url));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`Several journals beside ${c} hold earlier runs for this community on this instance: ${realpathSync(a)}.zapi-journal.jsonl, ${realpathSync(b)}.zapi-journal.jsonl. Nothing was sent.`);
+    expect(mock.batches).toEqual([sentPhones(2), sentPhones(2, 2)]);
+  });
+
+  it("the journal is recorded before it is created: a run that dies right after writing its header leaves one a renamed list uses", async () => {
+    const mock = await zapiMock({ fate: () => "refuse" });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const a = list(writtenPhones(3), "contacts.csv", dir);
+    // The header reaches the disk, and the run goes no further, as if killed there.
+    const dies: LineWriter = {
+      append(fd, text) {
+        writeFileSync(fd, text);
+        if (text.includes('"journal":"zapi-client journal"')) throw Object.assign(new Error("EIO"), { code: "EIO" });
+      },
+    };
+    expect((await run(add(a), env, { writer: dies })).code).toBe(2);
+    expect(mock.batches).toEqual([]);
+    // Elsewhere, so that only the record can lead to it.
+    const elsewhere = workDir();
+    const b = list(writtenPhones(3), "contacts (1).csv", elsewhere);
+    const renamed = await run(add(b), env);
+    expect(renamed.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance)`);
   });
 
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
