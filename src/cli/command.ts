@@ -135,9 +135,12 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   }
 
   let lock: Lock | undefined;
+  let alsoLock: Lock | undefined;
   try {
     // The lock comes before reading the journal: two runs must not both decide to send.
     if (!options.dryRun) lock = acquireLock(journalPath, { what: `the journal ${journalPath}` });
+    // And the recorded journal this run reads too: a run sending from it would not see this one.
+    if (!options.dryRun && choice.also !== undefined) alsoLock = acquireLock(choice.also, { what: `the journal ${choice.also}` });
     const run = new Run(options, io, stdout, choice, input, plan, client, instance, lock);
     return await run.go(argv);
   } catch (error) {
@@ -145,6 +148,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     fail(error.message);
     return 2;
   } finally {
+    alsoLock?.release();
     lock?.release();
   }
 }
@@ -186,6 +190,18 @@ class Run {
       v1Phones: () => [...planPhones(plan)],
     });
     this.states = this.loaded?.phones ?? new Map();
+    // The target's recorded journal, when this run writes another: whoever was answered
+    // there counts as answered here, so no second journal sends anyone twice.
+    if (journalChoice.also !== undefined) {
+      const other = loadJournal(journalChoice.also, { command: options.command, target: options.target, instance });
+      // Only this list's people: the others stay that journal's business.
+      if (other) {
+        for (const phone of planPhones(plan)) {
+          const state = other.phones.get(phone);
+          if (state !== undefined && !this.states.has(phone)) this.states.set(phone, state);
+        }
+      }
+    }
   }
 
   async go(argv: readonly string[]): Promise<number> {

@@ -101,8 +101,13 @@ export interface JournalChoice {
   readonly path: string;
   /** Why this journal, or what could not be looked up, for the plan's journal line. */
   readonly tag: string | undefined;
-  /** Another journal of the target that this run does not read, or a recorded one that is gone. */
+  /** What the plan says beside the journal: another one read too, or a recorded one that is gone. */
   readonly notes: readonly string[];
+  /**
+   * The journal recorded for the target when this run uses another one (given by --journal,
+   * or found next to its list): read too, and locked, so nobody it records is sent again.
+   */
+  readonly also: string | undefined;
   /**
    * Records the journal as the target's once this run writes it, before anything is sent.
    * Throws a {@link JournalError} if another run recorded another journal for the target
@@ -114,8 +119,8 @@ export interface JournalChoice {
 /**
  * The journal of a run: --journal when given; else the one next to the list when it
  * exists (as before); else the one the state folder records for this instance, command
- * and target, when it still exists; else the one next to the list, new. Two journals of
- * one target are never merged: the plan names the one not read.
+ * and target, when it still exists; else the one next to the list, new. When the run uses
+ * another than the recorded one, the recorded one is read too (never written).
  */
 export function chooseJournal(
   options: { readonly command: Command; readonly target: Target; readonly file: string; readonly journal: string | undefined },
@@ -127,7 +132,7 @@ export function chooseJournal(
   const target = `this ${options.target.kind}`;
   if (instance === undefined) {
     const tag = `without ZAPI_INSTANCE_ID, a journal of earlier runs for ${target} kept under another file name is not looked up`;
-    return { path: options.journal ?? beside, tag, notes: [], register: undefined };
+    return { path: options.journal ?? beside, tag, notes: [], also: undefined, register: undefined };
   }
   const registry = new JournalRegistry(stateDirectory, instance, writer);
   const recorded = registry.lookup(options.command, options.target);
@@ -143,13 +148,15 @@ export function chooseJournal(
   }
   const path = options.journal ?? (fromRecord ? live! : (found[0] ?? beside));
   const notes: string[] = [];
-  if (live !== undefined && realPathAhead(path) !== live) {
-    notes.push(`earlier runs for ${target} on this instance are also in ${live}, which this run does not read: people recorded only there may be sent again. To use that journal instead, pass --journal ${live}`);
+  const also = live !== undefined && realPathAhead(path) !== live ? live : undefined;
+  if (also !== undefined) {
+    notes.push(`earlier runs for ${target} on this instance are also in ${also}, which this run reads too: nobody answered there is sent again`);
   } else if (recorded !== undefined && live === undefined) {
     notes.push(`the journal recorded for ${target} on this instance, ${recorded}, no longer exists`);
   }
   return {
     path,
+    also,
     tag: fromRecord ? `earlier runs for ${target} on this instance` : found[0] !== undefined ? `earlier runs for ${target} on this instance, found beside the list` : undefined,
     notes,
     register() {

@@ -188,7 +188,7 @@ describe("reruns are per person", () => {
     expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6), [phones[6]], phones.slice(3, 6)]);
   });
 
-  it("the plan says which journal a run reads when the state folder records another for the target, or records one that is gone; none is merged", async () => {
+  it("the plan says which journal a run writes when the state folder records another for the target (read too), or records one that is gone", async () => {
     const mock = await zapiMock();
     const dir = workDir();
     const env = cliEnv(mock.url);
@@ -199,7 +199,7 @@ describe("reruns are per person", () => {
     const aJournal = `${realpathSync(a)}.zapi-journal.jsonl`;
     expect(recorded()).toBe(aJournal);
     expectNoSecret(readFileSync(registry, "utf8"));
-    const notRead = `                 earlier runs for this community on this instance are also in ${aJournal}, which this run does not read: people recorded only there may be sent again. To use that journal instead, pass --journal ${aJournal}\n`;
+    const notRead = `                 earlier runs for this community on this instance are also in ${aJournal}, which this run reads too: nobody answered there is sent again\n`;
 
     // --journal elsewhere: that one is used, the plan names the other, the record keeps the first.
     const b = list(writtenPhones(2, 10), "b.csv", dir);
@@ -214,6 +214,12 @@ describe("reruns are per person", () => {
     const besideAgain = await run(add(e, "--dry-run"), env);
     expect(besideAgain.stdout).toContain(`journal      ${e}.zapi-journal.jsonl: 2 of this list's people answered before: not sent again\n${notRead}`);
     expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 30)]);
+    // A's people in a list with a journal of its own: only the new person is sent.
+    const f = list([...writtenPhones(3), ...writtenPhones(1, 40)], "f.csv", dir);
+    const mixed = await run(add(f, "--journal", join(dir, "f-own.jsonl")), env);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    expect(mixed.stdout).toContain(`journal      ${join(dir, "f-own.jsonl")} (new)\n${notRead}`);
+    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 30), sentPhones(1, 40)]);
 
     // The recorded journal deleted: a new list starts its own, says so, and is recorded instead.
     rmSync(aJournal);
@@ -327,6 +333,34 @@ describe("reruns are per person", () => {
     const b = list(writtenPhones(3), "contacts (1).csv", elsewhere);
     const renamed = await run(add(b), env);
     expect(renamed.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance)`);
+  });
+
+  it("a list with a journal of its own, run while a run of the recorded journal sends: refused by that journal's lock; later, --journal elsewhere sends nobody answered there", async () => {
+    const mock = await zapiMock({ fate: () => "refuse", hold: [2] });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    // b.csv has an older journal of its own for this target (one phone; another state
+    // folder), in another folder than a.csv's.
+    const b = list(writtenPhones(1, 100), "b.csv", workDir());
+    expect((await run(add(b), cliEnv(mock.url))).code).toBe(0);
+    // a.csv, recorded in this state folder, is sending: its call (the second) held in flight.
+    const a = list(writtenPhones(3), "a.csv", dir);
+    const first = run(add(a), env);
+    await mock.held(2);
+    // b.csv corrected to the same three people, run meanwhile on the same machine.
+    writeFileSync(b, `${writtenPhones(3).join("\n")}\n`);
+    const second = await run(add(b), env);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`${realpathSync(a)}.zapi-journal.jsonl`);
+    mock.release();
+    expect((await first).code).toBe(0);
+    // Now free: b.csv reads a's journal too, and so does a journal named by --journal.
+    const third = await run(add(b), env);
+    expect(third.stdout).toContain("which this run reads too: nobody answered there is sent again");
+    const fourth = await run(add(a, "--journal", join(dir, "new.jsonl")), env);
+    expect(fourth.stdout).toContain("Nobody to send");
+    expect(mock.batches).toEqual([sentPhones(1, 100), sentPhones(3)]);
+    expect([...mock.invited.values()].every((times) => times === 1)).toBe(true);
   });
 
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
