@@ -8,7 +8,7 @@
 //   {"kind":"zapi-client journals","version":1,"journals":{"add-participants community 120363019502650977":"/home/ana/contacts.csv.zapi-journal.jsonl"}}
 // It is replaced whole under the state lock. A record that cannot be read is refused, not
 // ignored: without it a rerun could start an empty journal and send people twice.
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { JOURNAL_KIND, JournalError, type Command, type LineWriter } from "./journal.js";
 import { realPathAhead } from "./lock.js";
@@ -49,7 +49,7 @@ export class JournalRegistry {
         const journals = this.read();
         const name = key(command, target);
         const recorded = journals[name];
-        if (recorded !== undefined && (recorded === journal || existsSync(recorded))) return recorded;
+        if (recorded !== undefined && (recorded === journal || stillThere(recorded))) return recorded;
         journals[name] = journal;
         try {
           replaceFile(this.file, `${JSON.stringify({ kind: KIND, version: VERSION, journals })}\n`, this.writer);
@@ -136,7 +136,7 @@ export function chooseJournal(
   }
   const registry = new JournalRegistry(stateDirectory, instance, writer);
   const recorded = registry.lookup(options.command, options.target);
-  const live = recorded !== undefined && existsSync(recorded) ? recorded : undefined;
+  const live = recorded !== undefined && stillThere(recorded) ? recorded : undefined;
   const fromRecord = options.journal === undefined && live !== undefined && !existsSync(beside);
   // Nothing recorded (journals from before the record existed): one beside the list that
   // holds this target's runs on this instance is as good as the record.
@@ -212,5 +212,20 @@ function firstLine(path: string): string | undefined {
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+// Whether the recorded journal exists. Only "no such file" says it does not: a journal that
+// cannot be reached now (permissions, an unmounted share) still holds its people.
+function stillThere(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw new JournalError(
+      `Cannot reach ${path}, the journal of the earlier runs for this target (${(error as Error).message}). Nothing was sent: without it, people it records could be sent again.`,
+    );
   }
 }

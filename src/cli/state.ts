@@ -4,7 +4,7 @@
 // replaced whole so that a reader never sees half of one.
 import { closeSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import type { LineWriter } from "./journal.js";
 import { acquireLock, LockError, syncFolder } from "./lock.js";
 
@@ -13,7 +13,10 @@ export function stateDirectory(env: Readonly<Record<string, string | undefined>>
   if (env["ZAPI_STATE_DIR"]) return env["ZAPI_STATE_DIR"];
   if (platform === "win32") return join(env["LOCALAPPDATA"] || join(home, "AppData", "Local"), "zapi-client");
   if (platform === "darwin") return join(home, "Library", "Application Support", "zapi-client");
-  return join(env["XDG_STATE_HOME"] || join(home, ".local", "state"), "zapi-client");
+  // The XDG spec has a relative path ignored: it would put the state, and the record of
+  // journals, somewhere else from each folder the command runs in.
+  const xdg = env["XDG_STATE_HOME"];
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, ".local", "state"), "zapi-client");
 }
 
 /** The state file of `instance` that ends in `suffix`: "instance-3C4E.jsonl". An id that is not a plain name is encoded. */

@@ -548,6 +548,8 @@ describe("daily limit", () => {
     expect(stateDirectory({ ZAPI_STATE_DIR: "/x" }, "linux", "/home/a")).toBe("/x");
     expect(stateDirectory({}, "linux", "/home/a")).toBe("/home/a/.local/state/zapi-client");
     expect(stateDirectory({ XDG_STATE_HOME: "/s" }, "linux", "/home/a")).toBe("/s/zapi-client");
+    // Relative: ignored, as the XDG spec says; it would move with the working folder.
+    expect(stateDirectory({ XDG_STATE_HOME: "state" }, "linux", "/home/a")).toBe("/home/a/.local/state/zapi-client");
     expect(stateDirectory({}, "darwin", "/Users/a")).toBe("/Users/a/Library/Application Support/zapi-client");
     expect(stateDirectory({ LOCALAPPDATA: "C:\\L" }, "win32", "C:\\U")).toMatch(/^C:\\L.zapi-client$/);
     expect(DAY_MS).toBe(86_400_000);

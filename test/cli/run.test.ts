@@ -1,7 +1,7 @@
 // The command in-process against the stateful Z-API stand-in: who is already in, a
 // result per person, reruns of a corrected list, the daily limit, the report, removal,
 // exit codes, and what the machine can do to a run (a full disk, a file too large).
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LineWriter } from "../../src/cli/journal.js";
@@ -361,6 +361,21 @@ describe("reruns are per person", () => {
     expect(fourth.stdout).toContain("Nobody to send");
     expect(mock.batches).toEqual([sentPhones(1, 100), sentPhones(3)]);
     expect([...mock.invited.values()].every((times) => times === 1)).toBe(true);
+  });
+
+  it("a recorded journal that cannot be reached (not merely gone) stops the run: exit 2, nothing sent", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
+    // A path that stat cannot resolve (a link to itself: ELOOP), as an unreachable share would fail.
+    const loop = join(dir, "loop.jsonl");
+    symlinkSync(loop, loop);
+    writeFileSync(registry, `${JSON.stringify({ kind: "zapi-client journals", version: 1, journals: { [`add-participants community ${COMMUNITY}`]: loop } })}\n`);
+    const ran = await run(add(list(writtenPhones(2), "renamed.csv", dir)), env);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(`Cannot reach ${loop}, the journal of the earlier runs for this target`);
+    expect(mock.batches).toEqual([]);
   });
 
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
