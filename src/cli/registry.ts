@@ -9,7 +9,7 @@
 // It is replaced whole under the state lock. A record that cannot be read is refused, not
 // ignored: without it a rerun could start an empty journal and send people twice.
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { JOURNAL_KIND, JournalError, type Command, type LineWriter } from "./journal.js";
 import { realPathAhead } from "./lock.js";
 import type { Target } from "./plan.js";
@@ -140,11 +140,27 @@ export function chooseJournal(
   const fromRecord = options.journal === undefined && live !== undefined && !existsSync(beside);
   // Nothing recorded (journals from before the record existed): one beside the list that
   // holds this target's runs on this instance is as good as the record.
-  const found = options.journal === undefined && recorded === undefined && !existsSync(beside) ? journalsBeside(options, instance) : [];
+  const unrecorded = options.journal === undefined && recorded === undefined && !existsSync(beside);
+  const besideList = unrecorded ? journalsBeside(options) : [];
+  const found = besideList.filter((journal) => journal.instance === instance).map((journal) => journal.path);
   if (found.length > 1) {
     throw new JournalError(
       `Several journals beside ${options.file} hold earlier runs for ${target} on this instance: ${found.join(", ")}. Nothing was sent. Pass --journal PATH with the one to go on with.`,
     );
+  }
+  // Nothing on this instance, but the same target reached through another one (another
+  // WhatsApp number): its people would be invited again from this number. As with such a
+  // journal next to the list, the run stops until a journal is chosen.
+  if (unrecorded && found.length === 0) {
+    const elsewhere = [
+      ...besideList.filter((journal) => journal.instance !== undefined && journal.instance !== instance).map((journal) => journal.path),
+      ...recordedOnOtherInstances(options, instance, stateDirectory),
+    ];
+    if (elsewhere.length > 0) {
+      throw new JournalError(
+        `Earlier runs for ${target} went through another Z-API instance (another WhatsApp number), in ${[...new Set(elsewhere)].join(", ")}. Nothing was sent: the people there would be invited again from this number. Pass --journal NEW-PATH to keep a separate journal for this instance.`,
+      );
+    }
   }
   const path = options.journal ?? (fromRecord ? live! : (found[0] ?? beside));
   const notes: string[] = [];
@@ -171,9 +187,9 @@ export function chooseJournal(
 
 /**
  * The journals in the list's folder whose header says they hold this command's runs for
- * this target on this instance (real paths). Only each file's first line is read.
+ * this target, with their instance (real paths). Only each file's first line is read.
  */
-function journalsBeside(options: { readonly command: Command; readonly target: Target; readonly file: string }, instance: string): string[] {
+function journalsBeside(options: { readonly command: Command; readonly target: Target; readonly file: string }): { path: string; instance: string | undefined }[] {
   const folder = dirname(resolve(options.file));
   const suffix = options.command === "add-participants" ? ".zapi-journal.jsonl" : ".zapi-remove-journal.jsonl";
   let names: string[];
@@ -182,20 +198,42 @@ function journalsBeside(options: { readonly command: Command; readonly target: T
   } catch {
     return [];
   }
-  const found = new Set<string>();
+  const found = new Map<string, string | undefined>();
   for (const name of names) {
     const header = firstLine(join(folder, name));
     if (header === undefined) continue;
     try {
       const parsed = JSON.parse(header) as { journal?: unknown; command?: unknown; target?: { kind?: unknown; id?: unknown }; instance?: unknown };
-      if (parsed.journal !== JOURNAL_KIND || parsed.command !== options.command || parsed.instance !== instance) continue;
+      if (parsed.journal !== JOURNAL_KIND || parsed.command !== options.command) continue;
       if (parsed.target?.kind !== options.target.kind || parsed.target?.id !== options.target.id) continue;
-      found.add(realPathAhead(join(folder, name)));
+      found.set(realPathAhead(join(folder, name)), typeof parsed.instance === "string" ? parsed.instance : undefined);
     } catch {
       // Not a journal of this command: not ours to judge here.
     }
   }
-  return [...found].sort();
+  return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, instance]) => ({ path, instance }));
+}
+
+/** Journals that the state folder records for this command and target on other instances, and that still exist. */
+function recordedOnOtherInstances(options: { readonly command: Command; readonly target: Target }, instance: string, directory: string): string[] {
+  const ours = basename(instanceFile(directory, instance, ".journals.json"));
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((name) => name.startsWith("instance-") && name.endsWith(".journals.json") && name !== ours);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const name of names) {
+    try {
+      const record = JSON.parse(readFileSync(join(directory, name), "utf8")) as { kind?: unknown; journals?: Record<string, unknown> };
+      const path = record.kind === KIND ? record.journals?.[key(options.command, options.target)] : undefined;
+      if (typeof path === "string" && existsSync(path)) found.push(path);
+    } catch {
+      // Another instance's record that cannot be read: that instance's runs will say so.
+    }
+  }
+  return found.sort();
 }
 
 // A header is a few hundred bytes: 64 KiB holds it, or the file is not a journal.

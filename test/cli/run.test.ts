@@ -378,6 +378,25 @@ describe("reruns are per person", () => {
     expect(mock.batches).toEqual([]);
   });
 
+  it("the same target reached earlier through another instance: a renamed list stops (exit 2) until a journal is chosen, whether the other journal is recorded or beside the list", async () => {
+    const mock = await zapiMock({ fate: () => "refuse" });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const a = list(writtenPhones(3), "contacts.csv", dir);
+    expect((await run(add(a), env)).code).toBe(0);
+    const otherNumber = { ...env, ZAPI_INSTANCE_ID: "another-instance" };
+    const message = `Earlier runs for this community went through another Z-API instance (another WhatsApp number), in ${realpathSync(a)}.zapi-journal.jsonl. Nothing was sent`;
+    // Recorded in the state folder under the first instance; the renamed list is elsewhere.
+    const recorded = await run(add(list(writtenPhones(3), "contacts (1).csv", workDir())), otherNumber);
+    expect(recorded.code).toBe(2);
+    expect(recorded.stderr).toContain(message);
+    // Beside the list, with another state folder that records nothing.
+    const beside = await run(add(list(writtenPhones(3), "contacts (2).csv", dir)), { ...otherNumber, ZAPI_STATE_DIR: join(workDir(), "state") });
+    expect(beside.code).toBe(2);
+    expect(beside.stderr).toContain(message);
+    expect(mock.batches).toEqual([sentPhones(3)]);
+  });
+
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
     const mock = await zapiMock({ members: sentPhones(10) });
     const dir = workDir();
