@@ -30,10 +30,15 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const chars = kept.map((secret) => [...secret].map(charForms));
   // Base64 does not encode a character at a time, so it is matched whole: a server may
   // quote a Basic credential ("instance:token") or a state parameter it encoded.
+  // Case matters there (base64 upper-cased decodes to something else), and a pattern of its
+  // own keeps the case-blind one fast.
   const encoded = [...new Set(kept.flatMap(base64Cores))];
-  const alternatives = [...chars.map((secret) => secret.map(anyOf).join("")), ...encoded.map(escapeRegExp)];
-  const pattern = alternatives.length > 0 ? new RegExp(alternatives.join("|"), "gi") : undefined;
-  const text = (value: string) => (pattern ? value.replace(pattern, REDACTED) : value);
+  const pattern = chars.length > 0 ? new RegExp(chars.map((secret) => secret.map(anyOf).join("")).join("|"), "gi") : undefined;
+  const encodedPattern = encoded.length > 0 ? new RegExp(encoded.map(escapeRegExp).join("|"), "g") : undefined;
+  const text = (value: string) => {
+    const out = pattern ? value.replace(pattern, REDACTED) : value;
+    return encodedPattern ? out.replace(encodedPattern, REDACTED) : out;
+  };
 
   // The start of a secret at the very end of a cut text, down to part of one character's
   // form ("%C", "\\u00"), and any U+FFFD a cut through a UTF-8 sequence left after it.
@@ -136,14 +141,12 @@ function oneCaseForms(char: string): string[] {
   return [...new Set([char, percent, twice, unicode, ...(ESCAPES[char] ?? []), ...entities(char)])];
 }
 
-// HTML's numeric references, as escapers write them: decimal or hex, bare or zero-padded
-// (PHP's htmlspecialchars writes ' as &#039;). Escapers leave letters and digits alone.
+// HTML's numeric references for the characters HTML escapers replace, as they write them:
+// decimal, zero-padded decimal (PHP's htmlspecialchars writes ' as &#039;), or hex (&#x2F;).
 function entities(char: string): string[] {
-  if (/^[A-Za-z0-9]$/.test(char)) return [];
-  const point = char.codePointAt(0)!;
-  const decimal = String(point);
-  const hex = point.toString(16);
-  return [`&#${decimal};`, `&#${decimal.padStart(3, "0")};`, `&#x${hex};`, `&#x${hex.padStart(4, "0")};`];
+  if (!"&<>\"'`=/".includes(char)) return [];
+  const point = char.charCodeAt(0);
+  return [`&#${point};`, `&#${String(point).padStart(3, "0")};`, `&#x${point.toString(16)};`];
 }
 
 /** The fewest characters of a base64 form worth matching: shorter runs occur by chance. */
