@@ -135,12 +135,12 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   }
 
   let lock: Lock | undefined;
-  let alsoLock: Lock | undefined;
+  const alsoLocks: Lock[] = [];
   try {
     // The lock comes before reading the journal: two runs must not both decide to send.
     if (!options.dryRun) lock = acquireLock(journalPath, { what: `the journal ${journalPath}` });
-    // And the recorded journal this run reads too: a run sending from it would not see this one.
-    if (!options.dryRun && choice.also !== undefined) alsoLock = acquireLock(choice.also, { what: `the journal ${choice.also}` });
+    // And the target's other journals, read too: a run sending from one would not see this one.
+    if (!options.dryRun) for (const other of choice.also) alsoLocks.push(acquireLock(other, { what: `the journal ${other}` }));
     const run = new Run(options, io, stdout, choice, input, plan, client, instance, lock);
     return await run.go(argv);
   } catch (error) {
@@ -148,7 +148,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     fail(error.message);
     return 2;
   } finally {
-    alsoLock?.release();
+    for (const other of alsoLocks) other.release();
     lock?.release();
   }
 }
@@ -190,16 +190,15 @@ class Run {
       v1Phones: () => [...planPhones(plan)],
     });
     this.states = this.loaded?.phones ?? new Map();
-    // The target's recorded journal, when this run writes another: whoever was answered
-    // there counts as answered here, so no second journal sends anyone twice.
-    if (journalChoice.also !== undefined) {
-      const other = loadJournal(journalChoice.also, { command: options.command, target: options.target, instance });
-      // Only this list's people: the others stay that journal's business.
-      if (other) {
-        for (const phone of planPhones(plan)) {
-          const state = other.phones.get(phone);
-          if (state !== undefined && !this.states.has(phone)) this.states.set(phone, state);
-        }
+    // The target's other journals, on any instance: whoever was answered in one counts as
+    // answered here, so no second journal sends anyone twice. Only this list's people are
+    // taken: the others stay those journals' business.
+    for (const path of journalChoice.also) {
+      const other = loadJournal(path, { command: options.command, target: options.target, instance: undefined, v1Phones: () => [...planPhones(plan)] });
+      if (!other) continue;
+      for (const phone of planPhones(plan)) {
+        const state = other.phones.get(phone);
+        if (state !== undefined) this.states.set(phone, mergeStates(this.states.get(phone), state));
       }
     }
   }
@@ -609,4 +608,21 @@ const SCRUBBED_LENGTH = 8;
 export function scrubber(secrets: (string | undefined)[]): (text: string) => string {
   const kept = secrets.flatMap((secret) => (secret !== undefined && secret.trim().length >= SCRUBBED_LENGTH ? [secret.trim()] : []));
   return createRedactor(kept).text;
+}
+
+/**
+ * One person's state from two journals: answered if either says so, the final outcome if
+ * either has one, and unknown rather than refused when one send's answer never came.
+ */
+function mergeStates(mine: PhoneState | undefined, theirs: PhoneState): PhoneState {
+  if (mine === undefined) return theirs;
+  const final = (state: PhoneState) => state.outcome === "added" || state.outcome === "removed";
+  const doubtful = (state: PhoneState) => state.last === "sending" || state.last === "unknown";
+  return {
+    ...mine,
+    answered: mine.answered | theirs.answered,
+    sends: mine.sends + theirs.sends,
+    last: doubtful(theirs) && !doubtful(mine) && mine.last === "error" ? theirs.last : mine.last,
+    ...(final(theirs) && !final(mine) ? { outcome: theirs.outcome, outcomeDetail: theirs.outcomeDetail } : {}),
+  };
 }

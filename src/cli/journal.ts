@@ -20,7 +20,7 @@ import { formatCount, planIdV1, type Target } from "./plan.js";
 
 export const JOURNAL_KIND = "zapi-client journal";
 export const JOURNAL_VERSION = 2;
-const V1_KIND = "zapi-client add-participants journal";
+export const V1_KIND = "zapi-client add-participants journal";
 
 export type Command = "add-participants" | "remove-participants";
 

@@ -483,30 +483,34 @@ describe("lock", () => {
 describe("journal registry", () => {
   const target = { kind: "community", id: "1" } as const;
 
-  it("keeps the first journal of a target while it exists, replaces one that is gone, and is written whole", () => {
+  it("keeps every journal of a target, first written first, forgets those that are gone, reads version 1, and is written whole", () => {
     const dir = workDir();
     const registry = new JournalRegistry(join(dir, "state"), "inst", diskWriter);
     const [first, second] = [join(dir, "a.jsonl"), join(dir, "b.jsonl")];
-    expect(registry.lookup("add-participants", target)).toBeUndefined();
-    expect(registry.claim("add-participants", target, first)).toBe(first);
+    expect(registry.lookup("add-participants", target)).toEqual([]);
+    expect(registry.claim("add-participants", target, first)).toEqual([first]);
     writeFileSync(first, "");
-    // Another journal for the same target does not replace a first one that exists; other commands and targets are apart.
-    expect(registry.claim("add-participants", target, second)).toBe(first);
-    expect(registry.claim("remove-participants", target, second)).toBe(second);
-    expect(registry.claim("add-participants", { kind: "group", id: "1-group" }, second)).toBe(second);
-    expect(registry.lookup("add-participants", target)).toBe(first);
-    // Gone: the next journal takes its place.
+    // Another journal for the same target joins the first; other commands and targets are apart.
+    expect(registry.claim("add-participants", target, second)).toEqual([first, second]);
+    expect(registry.claim("add-participants", target, second)).toEqual([first, second]);
+    expect(registry.claim("remove-participants", target, second)).toEqual([second]);
+    expect(registry.claim("add-participants", { kind: "group", id: "1-group" }, second)).toEqual([second]);
+    expect(registry.lookup("add-participants", target)).toEqual([first, second]);
+    // Gone: forgotten at the next record.
     rmSync(first);
-    expect(registry.claim("add-participants", target, second)).toBe(second);
-    expect(new JournalRegistry(join(dir, "state"), "inst", diskWriter).lookup("add-participants", target)).toBe(second);
+    expect(registry.claim("add-participants", target, second)).toEqual([second]);
+    expect(new JournalRegistry(join(dir, "state"), "inst", diskWriter).lookup("add-participants", target)).toEqual([second]);
     expect(readdirSync(join(dir, "state")).sort()).toEqual(["instance-inst.journals.json"]);
     expect(statSync(registry.file).mode & 0o777).toBe(0o600);
+    // A record of the first version, one journal per target, is read as a list of one.
+    writeFileSync(registry.file, JSON.stringify({ kind: "zapi-client journals", version: 1, journals: { "add-participants community 1": first } }));
+    expect(registry.lookup("add-participants", target)).toEqual([first]);
   });
 
   it("refuses a record it cannot read, and one it cannot write, with a JournalError", () => {
     const dir = workDir();
     const registry = new JournalRegistry(dir, "inst", diskWriter);
-    for (const damaged of ["{", "[]", '{"kind":"zapi-client journals","version":1,"journals":{"x":1}}']) {
+    for (const damaged of ["{", "[]", '{"kind":"zapi-client journals","version":1,"journals":{"x":1}}', '{"kind":"zapi-client journals","version":2,"journals":{"x":"/j"}}']) {
       writeFileSync(registry.file, damaged);
       expect(() => registry.lookup("add-participants", target)).toThrow(JournalError);
       expect(() => registry.claim("add-participants", target, "/j")).toThrow(`Cannot read ${registry.file}`);
@@ -517,7 +521,7 @@ describe("journal registry", () => {
         throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
       },
     };
-    expect(() => new JournalRegistry(dir, "inst", full).claim("add-participants", target, "/j")).toThrow(`Cannot write ${registry.file}, which records the journal of each target: the disk is full`);
+    expect(() => new JournalRegistry(dir, "inst", full).claim("add-participants", target, "/j")).toThrow(`Cannot write ${registry.file}, which records the journals of each target: the disk is full`);
     // Nothing left behind, not even the temporary file.
     expect(readdirSync(dir)).toEqual([]);
   });

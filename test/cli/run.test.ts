@@ -1,7 +1,8 @@
 // The command in-process against the stateful Z-API stand-in: who is already in, a
 // result per person, reruns of a corrected list, the daily limit, the report, removal,
 // exit codes, and what the machine can do to a run (a full disk, a file too large).
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LineWriter } from "../../src/cli/journal.js";
@@ -188,45 +189,40 @@ describe("reruns are per person", () => {
     expect(mock.batches).toEqual([phones.slice(0, 3), phones.slice(3, 6), [phones[6]], phones.slice(3, 6)]);
   });
 
-  it("the plan says which journal a run writes when the state folder records another for the target (read too), or records one that is gone", async () => {
-    const mock = await zapiMock();
+  it("every journal of a target is recorded and read by the next runs, whichever one they write: nobody answered in any is sent again", async () => {
+    const mock = await zapiMock({ fate: () => "refuse" });
     const dir = workDir();
     const env = cliEnv(mock.url);
     const registry = join(env["ZAPI_STATE_DIR"]!, `instance-${INSTANCE}.journals.json`);
-    const recorded = () => (JSON.parse(readFileSync(registry, "utf8")) as { journals: Record<string, string> }).journals[`add-participants community ${COMMUNITY}`];
+    const recorded = () => (JSON.parse(readFileSync(registry, "utf8")) as { journals: Record<string, string[]> }).journals[`add-participants community ${COMMUNITY}`];
     const a = list(writtenPhones(3), "a.csv", dir);
     expect((await run(add(a), env)).code).toBe(0);
     const aJournal = `${realpathSync(a)}.zapi-journal.jsonl`;
-    expect(recorded()).toBe(aJournal);
+    expect(recorded()).toEqual([aJournal]);
     expectNoSecret(readFileSync(registry, "utf8"));
-    const notRead = `                 earlier runs for this community on this instance are also in ${aJournal}, which this run reads too: nobody answered there is sent again\n`;
+    const alsoIn = (...journals: string[]) => `                 earlier runs for this community are also in ${journals.join(", ")}, which this run reads too: nobody answered there is sent again\n`;
 
-    // --journal elsewhere: that one is used, the plan names the other, the record keeps the first.
-    const b = list(writtenPhones(2, 10), "b.csv", dir);
-    const own = await run(add(b, "--journal", join(dir, "own.jsonl")), env);
-    expect(own.code, own.stderr).toBe(0);
-    expect(own.stdout).toContain(`journal      ${join(dir, "own.jsonl")} (new)\n${notRead}`);
-    expect(recorded()).toBe(aJournal);
-    // A journal next to the list (say from before the record existed) is used; the plan names the other.
-    const e = list(writtenPhones(2, 30), "e.csv", dir);
-    const beside = await run(add(e, "--journal", `${e}.zapi-journal.jsonl`), env);
-    expect(beside.stdout).toContain(`journal      ${e}.zapi-journal.jsonl (new)\n${notRead}`);
-    const besideAgain = await run(add(e, "--dry-run"), env);
-    expect(besideAgain.stdout).toContain(`journal      ${e}.zapi-journal.jsonl: 2 of this list's people answered before: not sent again\n${notRead}`);
-    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 30)]);
-    // A's people in a list with a journal of its own: only the new person is sent.
-    const f = list([...writtenPhones(3), ...writtenPhones(1, 40)], "f.csv", dir);
-    const mixed = await run(add(f, "--journal", join(dir, "f-own.jsonl")), env);
-    expect(mixed.code, mixed.stderr).toBe(0);
-    expect(mixed.stdout).toContain(`journal      ${join(dir, "f-own.jsonl")} (new)\n${notRead}`);
-    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 30), sentPhones(1, 40)]);
+    // --journal elsewhere: that one is written and recorded too; a's journal is read.
+    const own = join(dir, "own.jsonl");
+    const b = list([...writtenPhones(3), ...writtenPhones(2, 10)], "b.csv", dir);
+    const ownRun = await run(add(b, "--journal", own), env);
+    expect(ownRun.code, ownRun.stderr).toBe(0);
+    expect(ownRun.stdout).toContain(`journal      ${own} (new)\n${alsoIn(aJournal)}`);
+    expect(recorded()).toEqual([aJournal, own]);
+    // A renamed copy of b's list elsewhere writes a's journal, and reads own.jsonl: b's people are not sent again.
+    const renamed = await run(add(list([...writtenPhones(3), ...writtenPhones(2, 10)], "b (1).csv", workDir())), env);
+    expect(renamed.stdout).toContain(`journal      ${aJournal} (earlier runs for this community on this instance): 5 of this list's people answered before: not sent again\n${alsoIn(own)}`);
+    expect(renamed.stdout).toContain("Nobody to send");
+    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10)]);
+    expect([...mock.invited.values()].every((times) => times === 1)).toBe(true);
 
-    // The recorded journal deleted: a new list starts its own, says so, and is recorded instead.
+    // The first journal deleted: forgotten, said so, and the next recorded one is written.
     rmSync(aJournal);
-    const c = list(writtenPhones(2, 20), "c.csv", dir);
+    const c = list(writtenPhones(2, 20), "c.csv", workDir());
     const fresh = await run(add(c), env);
-    expect(fresh.stdout).toContain(`journal      ${c}.zapi-journal.jsonl (new)\n                 the journal recorded for this community on this instance, ${aJournal}, no longer exists\n`);
-    expect(recorded()).toBe(`${realpathSync(c)}.zapi-journal.jsonl`);
+    expect(fresh.stdout).toContain(`journal      ${own} (earlier runs for this community on this instance)`);
+    expect(fresh.stdout).toContain(`the journal recorded for this community on this instance, ${aJournal}, no longer exists`);
+    expect(recorded()).toEqual([own]);
 
     // Without an instance there is nothing to look up in, and the plan says so.
     const bare = await run(add(list(writtenPhones(1), "d.csv", dir), "--dry-run"), {});
@@ -294,12 +290,12 @@ describe("reruns are per person", () => {
     expect(renamed.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance, found beside the list)`);
     expect(renamed.stdout).toContain("Nobody to send");
     // Read, not written to: recorded all the same.
-    expect(JSON.parse(readFileSync(registry, "utf8")).journals[`add-participants community ${COMMUNITY}`]).toBe(`${realpathSync(a)}.zapi-journal.jsonl`);
+    expect(JSON.parse(readFileSync(registry, "utf8")).journals[`add-participants community ${COMMUNITY}`]).toEqual([`${realpathSync(a)}.zapi-journal.jsonl`]);
     expect(mock.batches).toEqual([sentPhones(3)]);
     expect([...mock.invited.values()]).toEqual([1, 1, 1]);
   });
 
-  it("two unrecorded journals of the target beside a renamed list: refused, naming both, nothing sent", async () => {
+  it("two unrecorded journals of the target beside a renamed list: it writes one and reads both; nobody in either is sent again", async () => {
     const mock = await zapiMock({ fate: () => "refuse" });
     const dir = workDir();
     const a = list(writtenPhones(2), "a.csv", dir);
@@ -307,11 +303,12 @@ describe("reruns are per person", () => {
     expect((await run(add(a), cliEnv(mock.url))).code).toBe(0);
     // A journal of its own, as a version before the record would have kept.
     expect((await run(add(b, "--journal", `${b}.zapi-journal.jsonl`), cliEnv(mock.url))).code).toBe(0);
-    const c = list(writtenPhones(4), "c.csv", dir);
-    const refused = await run(add(c), cliEnv(mock.url));
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`Several journals beside ${c} hold earlier runs for this community on this instance: ${realpathSync(a)}.zapi-journal.jsonl, ${realpathSync(b)}.zapi-journal.jsonl. Nothing was sent.`);
-    expect(mock.batches).toEqual([sentPhones(2), sentPhones(2, 2)]);
+    const c = list([...writtenPhones(4), ...writtenPhones(1, 9)], "c.csv", dir);
+    const both = await run(add(c), cliEnv(mock.url));
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance, found beside the list)`);
+    expect(both.stdout).toContain(`also in ${realpathSync(b)}.zapi-journal.jsonl, which this run reads too`);
+    expect(mock.batches).toEqual([sentPhones(2), sentPhones(2, 2), sentPhones(1, 9)]);
   });
 
   it("the journal is recorded before it is created: a run that dies right after writing its header leaves one a renamed list uses", async () => {
@@ -378,23 +375,81 @@ describe("reruns are per person", () => {
     expect(mock.batches).toEqual([]);
   });
 
-  it("the same target reached earlier through another instance: a renamed list stops (exit 2) until a journal is chosen, whether the other journal is recorded or beside the list", async () => {
+  it("the same target reached earlier through another instance: a renamed list reads that journal too, whether recorded or beside the list; nobody is invited again from the second number", async () => {
     const mock = await zapiMock({ fate: () => "refuse" });
     const dir = workDir();
     const env = cliEnv(mock.url);
     const a = list(writtenPhones(3), "contacts.csv", dir);
     expect((await run(add(a), env)).code).toBe(0);
     const otherNumber = { ...env, ZAPI_INSTANCE_ID: "another-instance" };
-    const message = `Earlier runs for this community went through another Z-API instance (another WhatsApp number), in ${realpathSync(a)}.zapi-journal.jsonl. Nothing was sent`;
+    const readToo = `also in ${realpathSync(a)}.zapi-journal.jsonl, which this run reads too`;
     // Recorded in the state folder under the first instance; the renamed list is elsewhere.
-    const recorded = await run(add(list(writtenPhones(3), "contacts (1).csv", workDir())), otherNumber);
-    expect(recorded.code).toBe(2);
-    expect(recorded.stderr).toContain(message);
+    const recorded = await run(add(list(writtenPhones(3), "contacts (1).csv", workDir()), "--dry-run"), otherNumber);
+    expect(recorded.stdout).toContain(readToo);
+    expect(recorded.stdout).toMatch(/to send {6}0 phones/);
     // Beside the list, with another state folder that records nothing.
-    const beside = await run(add(list(writtenPhones(3), "contacts (2).csv", dir)), { ...otherNumber, ZAPI_STATE_DIR: join(workDir(), "state") });
-    expect(beside.code).toBe(2);
-    expect(beside.stderr).toContain(message);
+    const beside = await run(add(list(writtenPhones(3), "contacts (2).csv", dir), "--dry-run"), { ...otherNumber, ZAPI_STATE_DIR: join(workDir(), "state") });
+    expect(beside.stdout).toContain(readToo);
+    expect(beside.stdout).toMatch(/to send {6}0 phones/);
     expect(mock.batches).toEqual([sentPhones(3)]);
+  });
+
+  it("two journals that disagree on a person: answered in either is answered, so a refusal in one does not resend an invitation in the other", async () => {
+    // The first add call (through own.jsonl) is refused before acting; the next ones act.
+    const mock = await zapiMock({ fate: () => "refuse", fault: (op, n) => (op === "add" && n === 1 ? { status: 400, body: { error: "try later" }, act: false } : undefined) });
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const own = join(dir, "own.jsonl");
+    const file = list(writtenPhones(1), "p.csv", dir);
+    await run(add(file, "--journal", own), env);
+    // Another journal (which reads own.jsonl's refusal) invites the person.
+    await run(add(file, "--journal", join(dir, "other.jsonl")), env);
+    // own.jsonl says refused, other.jsonl says invited: invited wins.
+    const again = await run(add(file, "--journal", own), env);
+    expect(again.stdout).toContain("Nobody to send");
+    expect(mock.batches).toEqual([sentPhones(1), sentPhones(1)]);
+    expect(mock.invited.get(sentPhones(1)[0]!)).toBe(1);
+  });
+
+  it("a recorded journal moved elsewhere with a link left in its place is one journal, not two: the run goes on", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const a = list(writtenPhones(2), "a.csv", dir);
+    expect((await run(add(a), env)).code).toBe(0);
+    mkdirSync(join(dir, "archive"));
+    const moved = join(dir, "archive", "a.jsonl");
+    renameSync(`${a}.zapi-journal.jsonl`, moved);
+    symlinkSync(moved, `${a}.zapi-journal.jsonl`);
+    writeFileSync(a, `${writtenPhones(3).join("\n")}\n`);
+    const ran = await run(add(a), env);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).not.toContain("reads too");
+    expect(mock.batches).toEqual([sentPhones(2), sentPhones(1, 2)]);
+  });
+
+  it("a FIFO named like a journal beside the list is passed over, not opened: the run does not hang", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    execFileSync("mkfifo", [join(dir, "stray.csv.zapi-journal.jsonl")]);
+    const ran = await run(add(list(writtenPhones(1), "p.csv", dir), "--dry-run"), cliEnv(mock.url));
+    expect(ran.code).toBe(0);
+  });
+
+  it("a version 1 journal beside a renamed list is found: read when it holds the same people, refused with the way out when not", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const target = { kind: "community", id: COMMUNITY };
+    const old = list(writtenPhones(3), "old.csv", dir);
+    const header = { journal: "zapi-client add-participants journal", version: 1, id: planIdV1(target as Target, true, sentPhones(3)), target, autoInvite: true, batchSize: 10, batches: 1, phones: 3, created: "2026-12-01T00:00:00.000Z" };
+    writeFileSync(`${old}.zapi-journal.jsonl`, [header, { batch: 1, event: "sending", at: "2026-12-01T00:00:00.000Z" }, { batch: 1, event: "answered", outcome: "added", at: "2026-12-01T00:00:01.000Z" }].map((line) => `${JSON.stringify(line)}\n`).join(""));
+    const same = await run(add(list(writtenPhones(3), "old (1).csv", dir)), cliEnv(mock.url));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toContain("Nobody to send");
+    const corrected = await run(add(list(writtenPhones(4), "old (2).csv", dir)), cliEnv(mock.url));
+    expect(corrected.code).toBe(2);
+    expect(corrected.stderr).toContain("Run the command once with the list it was written for and --check");
+    expect(mock.batches).toEqual([]);
   });
 
   it("a journal from version 1 (batches, not phones) is refused for a corrected list, with the way out; --check with the original list converts it, and then the corrected list sends only new people", async () => {
