@@ -3,8 +3,8 @@
 // (within the daily limit), read the members again, and give each person an outcome.
 // Returns the exit code: 0 the run finished and everyone is where the command was to put
 // them; 1 someone is not, or the run stopped early; 2 bad usage or input, nothing sent.
-import { accessSync, constants } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { VERSION } from "../../generated/version.js";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "../index.js";
 import { parseCommandLine, TOP_HELP, usage, UsageError, type CommandOptions } from "./args.js";
@@ -82,14 +82,46 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   // The journal: --journal, the one next to the list, or the one the state folder records
   // for this instance and target (a corrected list saved under another name).
   const instance = io.env["ZAPI_INSTANCE_ID"] || undefined;
+  // One run at a time per command and target on this machine's state folder, whatever the
+  // instance and the list, from before its journals are chosen to its end: another run
+  // could otherwise record and fill a journal this one did not choose to read.
+  let targetLock: Lock | undefined;
   let choice: JournalChoice;
   try {
+    if (!options.dryRun && instance !== undefined) targetLock = lockTarget(stateDirectory(io.env), options);
     choice = chooseJournal(options, instance, stateDirectory(io.env), io.writer ?? diskWriter);
   } catch (error) {
-    if (!(error instanceof JournalError)) throw error;
+    targetLock?.release();
+    if (!(error instanceof JournalError || error instanceof LockError)) throw error;
     fail(error.message);
     return 2;
   }
+  try {
+    return await runWithJournal(options, io, stdout, fail, choice, instance, argv);
+  } finally {
+    targetLock?.release();
+  }
+}
+
+function lockTarget(directory: string, options: CommandOptions): Lock {
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new LockError(`Cannot create the state folder ${directory}: ${(error as Error).message}`);
+  }
+  const name = `${options.command}-${options.target.kind}-${options.target.id}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  return acquireLock(join(directory, `target-${name}`), { what: `${options.target.kind} ${options.target.id} (another run is sending to it)` });
+}
+
+async function runWithJournal(
+  options: CommandOptions,
+  io: CommandIO,
+  stdout: Output,
+  fail: (text: string) => void,
+  choice: JournalChoice,
+  instance: string | undefined,
+  argv: readonly string[],
+): Promise<number> {
   const journalPath = choice.path;
   const clash = pathClash(options.file, journalPath, options.report);
   if (clash) {

@@ -14,7 +14,7 @@
 // is unknown: the call may have reached Z-API. A torn last line (the process died or the
 // disk filled mid-write) right after a batch line is that batch's sending line: unknown,
 // never unsent.
-import { closeSync, fsyncSync, openSync, readSync, renameSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, truncateSync, writeSync } from "node:fs";
 import { syncFolder } from "./lock.js";
 import { formatCount, planIdV1, type Target } from "./plan.js";
 
@@ -96,10 +96,16 @@ export interface Expected {
 export function loadJournal(path: string, expected: Expected): LoadedJournal | undefined {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // Non-blocking: a FIFO at the journal's path would block a plain open forever.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") return undefined;
     throw new JournalError(`Cannot read the journal ${path}: ${(error as Error).message}`);
+  }
+  const kind = fstatSync(fd);
+  if (!kind.isFile()) {
+    closeSync(fd);
+    throw new JournalError(`Cannot read the journal ${path}: ${kind.isDirectory() ? "it is a directory" : "it is not a regular file"}`);
   }
   try {
     const lines = readLines(fd, path);

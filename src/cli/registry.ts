@@ -39,10 +39,11 @@ export class JournalRegistry {
 
   /**
    * Records `journal` (a real path) for `command` and `target`, before the run sends
-   * anything, and forgets the recorded ones that no longer exist. Returns the journals
-   * recorded afterwards.
+   * anything. One that is not there now stays recorded: a share not mounted looks the
+   * same as a deleted file, and its people are read again once it is back. Returns the
+   * journals recorded afterwards.
    */
-  claim(command: Command, target: Target, journal: string): readonly string[] {
+  claim(command: Command, target: Target, journal: string, seen?: { readonly journals: readonly string[]; readonly what: string }): readonly string[] {
     return withStateLock(
       this.file,
       `the journals of instance ${this.instance}`,
@@ -50,8 +51,13 @@ export class JournalRegistry {
         const journals = readRecord(this.file, this.instance);
         const name = key(command, target);
         const before = journals[name] ?? [];
+        // A journal recorded since the run looked, that it would not read: nothing recorded, nothing sent.
+        const unseen = seen ? before.filter((path) => stillThere(path) && realPathAhead(path) !== journal && !seen.journals.includes(realPathAhead(path))) : [];
+        if (unseen.length > 0) {
+          throw new JournalError(`While this run started, another run began the journal ${unseen.join(", ")} for ${seen!.what} on this instance. Nothing was sent. Run the same command again: it will read that journal too.`);
+        }
         // By real path: a journal moved, with a link left where it was, is one journal.
-        const kept = [...new Set(before.filter((path) => path === journal || stillThere(path)).map(realPathAhead))];
+        const kept = [...new Set(before.map((path) => (path !== journal && stillThere(path) ? realPathAhead(path) : path)))];
         const after = kept.includes(journal) ? kept : [...kept, journal];
         if (after.length === before.length && after.every((path, i) => path === before[i])) return after;
         journals[name] = after;
@@ -142,18 +148,30 @@ export function chooseJournal(
   }
   const registry = new JournalRegistry(stateDirectory, instance, writer);
   const recorded = registry.lookup(options.command, options.target);
+  const notes: string[] = [];
+  // A recorded path whose file now holds another target's or command's runs (replaced):
+  // not this target's, so neither written nor read; said so, rather than refused on every run.
+  const foreign: string[] = [];
+  const ours = (journal: string) => {
+    const holds = heldBy(journal, options);
+    if (holds === undefined || holds === "ours") return true;
+    notes.push(`${journal}, recorded for ${target}, now holds ${holds}: not read`);
+    foreign.push(journal);
+    return false;
+  };
   // Real paths: a recorded journal later replaced by a link to where it moved is one file.
-  const here = recorded.filter(stillThere).map(realPathAhead);
-  const elsewhere = recordedOnOtherInstances(options, instance, stateDirectory);
+  const here = recorded.filter(stillThere).map(realPathAhead).filter(ours);
+  const elsewhere = recordedOnOtherInstances(options, instance, stateDirectory).filter(ours);
   const besideList = journalsBeside(options);
   const besideHere = besideList.filter((journal) => journal.instance === instance).map((journal) => journal.path);
   const chosen = options.journal ?? (existsSync(beside) ? beside : (here[0] ?? besideHere[0] ?? beside));
   const path = realPathAhead(chosen);
   const known = [...new Set([...here, ...elsewhere, ...besideList.map((journal) => journal.path)])];
   const also = known.filter((journal) => journal !== path).sort();
-  const notes: string[] = [];
   if (also.length > 0) notes.push(`earlier runs for ${target} are also in ${also.join(", ")}, which this run reads too: nobody answered there is sent again`);
-  for (const gone of recorded.filter((journal) => !stillThere(journal))) notes.push(`the journal recorded for ${target} on this instance, ${gone}, no longer exists`);
+  for (const gone of recorded.filter((journal) => !stillThere(journal))) {
+    notes.push(`the journal recorded for ${target} on this instance, ${gone}, is not there (deleted, or on a share not mounted): people answered only there could be sent again`);
+  }
   const fromRecord = options.journal === undefined && chosen === here[0] && !existsSync(beside);
   const fromBeside = options.journal === undefined && !fromRecord && chosen === besideHere[0] && !existsSync(beside);
   return {
@@ -162,11 +180,7 @@ export function chooseJournal(
     tag: fromRecord ? `earlier runs for ${target} on this instance` : fromBeside ? `earlier runs for ${target} on this instance, found beside the list` : undefined,
     notes,
     register() {
-      const now = registry.claim(options.command, options.target, path);
-      const unseen = now.map(realPathAhead).filter((journal) => journal !== path && !also.includes(journal));
-      if (unseen.length > 0) {
-        throw new JournalError(`While this run started, another run began the journal ${unseen.join(", ")} for ${target} on this instance. Nothing was sent. Run the same command again: it will read that journal too.`);
-      }
+      registry.claim(options.command, options.target, path, { journals: [...also, ...foreign], what: target });
     },
   };
 }
@@ -213,12 +227,9 @@ function recordedOnOtherInstances(options: { readonly command: Command; readonly
   }
   const found: string[] = [];
   for (const name of names) {
-    let paths: readonly string[];
-    try {
-      paths = readRecord(join(directory, name), name)[key(options.command, options.target)] ?? [];
-    } catch {
-      continue; // Another instance's record that cannot be read: that instance's runs say so.
-    }
+    // One that cannot be read stops the run as this instance's own would: the people it
+    // records were reached through another number, and could be invited again.
+    const paths = readRecord(join(directory, name), name.slice("instance-".length, -SUFFIX.length))[key(options.command, options.target)] ?? [];
     for (const path of paths) if (stillThere(path)) found.push(realPathAhead(path));
   }
   return found;
@@ -256,4 +267,24 @@ function stillThere(path: string): boolean {
       `Cannot reach ${path}, the journal of the earlier runs for this target (${(error as Error).message}). Nothing was sent: without it, people it records could be sent again.`,
     );
   }
+}
+
+/**
+ * What a journal's first line says it holds, against this command and target: "ours",
+ * another target's or command's runs (for the plan), or undefined when it has no header yet.
+ */
+function heldBy(path: string, options: { readonly command: Command; readonly target: Target }): "ours" | string | undefined {
+  const header = firstLine(path);
+  if (header === undefined) return undefined;
+  let parsed: { journal?: unknown; version?: unknown; command?: unknown; target?: { kind?: unknown; id?: unknown } };
+  try {
+    parsed = JSON.parse(header) as typeof parsed;
+  } catch {
+    return undefined; // Not JSON: loading it says what is wrong.
+  }
+  const command = parsed.journal === V1_KIND ? "add-participants" : parsed.command;
+  if (parsed.journal !== JOURNAL_KIND && parsed.journal !== V1_KIND) return undefined;
+  if (command !== options.command) return `${String(command)}'s runs`;
+  if (parsed.target?.kind !== options.target.kind || parsed.target?.id !== options.target.id) return `the runs for --${String(parsed.target?.kind)} ${String(parsed.target?.id)}`;
+  return "ours";
 }

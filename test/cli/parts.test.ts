@@ -483,7 +483,7 @@ describe("lock", () => {
 describe("journal registry", () => {
   const target = { kind: "community", id: "1" } as const;
 
-  it("keeps every journal of a target, first written first, forgets those that are gone, reads version 1, and is written whole", () => {
+  it("keeps every journal of a target, first written first, those not there now too, reads version 1, and is written whole", () => {
     const dir = workDir();
     const registry = new JournalRegistry(join(dir, "state"), "inst", diskWriter);
     const [first, second] = [join(dir, "a.jsonl"), join(dir, "b.jsonl")];
@@ -496,10 +496,10 @@ describe("journal registry", () => {
     expect(registry.claim("remove-participants", target, second)).toEqual([second]);
     expect(registry.claim("add-participants", { kind: "group", id: "1-group" }, second)).toEqual([second]);
     expect(registry.lookup("add-participants", target)).toEqual([first, second]);
-    // Gone: forgotten at the next record.
+    // Not there now (deleted, or a share not mounted): kept, so it is read again once back.
     rmSync(first);
-    expect(registry.claim("add-participants", target, second)).toEqual([second]);
-    expect(new JournalRegistry(join(dir, "state"), "inst", diskWriter).lookup("add-participants", target)).toEqual([second]);
+    expect(registry.claim("add-participants", target, second)).toEqual([first, second]);
+    expect(new JournalRegistry(join(dir, "state"), "inst", diskWriter).lookup("add-participants", target)).toEqual([first, second]);
     expect(readdirSync(join(dir, "state")).sort()).toEqual(["instance-inst.journals.json"]);
     expect(statSync(registry.file).mode & 0o777).toBe(0o600);
     // A record of the first version, one journal per target, is read as a list of one.

@@ -216,13 +216,20 @@ describe("reruns are per person", () => {
     expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10)]);
     expect([...mock.invited.values()].every((times) => times === 1)).toBe(true);
 
-    // The first journal deleted: forgotten, said so, and the next recorded one is written.
-    rmSync(aJournal);
-    const c = list(writtenPhones(2, 20), "c.csv", workDir());
-    const fresh = await run(add(c), env);
+    // The first journal gone (a share not mounted): kept in the record and said so; the
+    // next one recorded is written; once it is back, it is read again.
+    renameSync(aJournal, `${aJournal}.away`);
+    const c = list([...writtenPhones(2, 20), ...writtenPhones(3)], "c.csv", workDir());
+    const fresh = await run(add(c, "--dry-run"), env);
     expect(fresh.stdout).toContain(`journal      ${own} (earlier runs for this community on this instance)`);
-    expect(fresh.stdout).toContain(`the journal recorded for this community on this instance, ${aJournal}, no longer exists`);
-    expect(recorded()).toEqual([own]);
+    expect(fresh.stdout).toContain(`the journal recorded for this community on this instance, ${aJournal}, is not there (deleted, or on a share not mounted)`);
+    expect((await run(add(list(writtenPhones(2, 20), "c2.csv", workDir())), env)).code).toBe(0);
+    expect(recorded()).toEqual([aJournal, own]);
+    renameSync(`${aJournal}.away`, aJournal);
+    const back = await run(add(c), env);
+    expect(back.stdout).toContain(`journal      ${aJournal} (earlier runs for this community on this instance): 5 of this list's people answered before`);
+    expect(back.stdout).toContain(`also in ${own}, which this run reads too`);
+    expect(mock.batches).toEqual([sentPhones(3), sentPhones(2, 10), sentPhones(2, 20)]);
 
     // Without an instance there is nothing to look up in, and the plan says so.
     const bare = await run(add(list(writtenPhones(1), "d.csv", dir), "--dry-run"), {});
@@ -332,7 +339,7 @@ describe("reruns are per person", () => {
     expect(renamed.stdout).toContain(`journal      ${realpathSync(a)}.zapi-journal.jsonl (earlier runs for this community on this instance)`);
   });
 
-  it("a list with a journal of its own, run while a run of the recorded journal sends: refused by that journal's lock; later, --journal elsewhere sends nobody answered there", async () => {
+  it("a list with a journal of its own, run while a run of the recorded journal sends: refused by the target's lock; later, --journal elsewhere sends nobody answered there", async () => {
     const mock = await zapiMock({ fate: () => "refuse", hold: [2] });
     const dir = workDir();
     const env = cliEnv(mock.url);
@@ -348,7 +355,7 @@ describe("reruns are per person", () => {
     writeFileSync(b, `${writtenPhones(3).join("\n")}\n`);
     const second = await run(add(b), env);
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`${realpathSync(a)}.zapi-journal.jsonl`);
+    expect(second.stderr).toContain(`is using community ${COMMUNITY} (another run is sending to it)`);
     mock.release();
     expect((await first).code).toBe(0);
     // Now free: b.csv reads a's journal too, and so does a journal named by --journal.
@@ -449,6 +456,50 @@ describe("reruns are per person", () => {
     const corrected = await run(add(list(writtenPhones(4), "old (2).csv", dir)), cliEnv(mock.url));
     expect(corrected.code).toBe(2);
     expect(corrected.stderr).toContain("Run the command once with the list it was written for and --check");
+    expect(mock.batches).toEqual([]);
+  });
+
+  it("two instances sending to one target from one state folder take turns: the second stops (exit 2) while the first sends, then reads its journal", async () => {
+    const mock = await zapiMock({ fate: () => "refuse", hold: [1] });
+    const env = cliEnv(mock.url);
+    const first = run(add(list(writtenPhones(3), "a.csv", workDir())), env);
+    await mock.held(1);
+    const otherNumber = { ...env, ZAPI_INSTANCE_ID: "another-instance" };
+    const second = await run(add(list(writtenPhones(3), "a (1).csv", workDir())), otherNumber);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain("(another run is sending to it)");
+    mock.release();
+    expect((await first).code).toBe(0);
+    const later = await run(add(list(writtenPhones(3), "a (2).csv", workDir()), "--dry-run"), otherNumber);
+    expect(later.stdout).toMatch(/to send {6}0 phones/);
+    expect(mock.batches).toEqual([sentPhones(3)]);
+  });
+
+  it("a recorded journal whose file now holds another target's runs is neither written nor read, and said so; a FIFO at a recorded path is refused, not waited on", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const a = list(writtenPhones(2), "a.csv", dir);
+    expect((await run(add(a), env)).code).toBe(0);
+    const journal = `${realpathSync(a)}.zapi-journal.jsonl`;
+    writeFileSync(journal, `${JSON.stringify({ journal: "zapi-client journal", version: 2, command: "add-participants", target: { kind: "group", id: GROUP }, instance: INSTANCE, created: "2026-12-07T00:00:00.000Z" })}\n`);
+    const renamed = await run(add(list(writtenPhones(1, 5), "b.csv", workDir())), env);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(renamed.stdout).toContain(`${journal}, recorded for this community, now holds the runs for --group ${GROUP}: not read`);
+    rmSync(journal);
+    execFileSync("mkfifo", [journal]);
+    const fifo = await run(add(list(writtenPhones(1, 6), "c.csv", dir), "--journal", journal, "--dry-run"), env);
+    expect(fifo.code).toBe(2);
+    expect(fifo.stderr).toContain("it is not a regular file");
+  });
+
+  it("another instance's record that cannot be read stops the run, as this instance's own would", async () => {
+    const mock = await zapiMock();
+    const env = cliEnv(mock.url);
+    writeFileSync(join(env["ZAPI_STATE_DIR"]!, "instance-another-instance.journals.json"), "{");
+    const ran = await run(add(list(writtenPhones(1))), env);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain("instance-another-instance.journals.json (it is not JSON)");
     expect(mock.batches).toEqual([]);
   });
 
