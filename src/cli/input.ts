@@ -1,7 +1,7 @@
 // Reads the list: a CSV whose header names the phone column, or one phone per line. The
 // file is read in chunks, twice at most (once to plan, once to write the report), so a
 // list of millions of lines never sits in memory whole.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { CsvQuoteError, CsvRecordTooLongError, CsvSplitter, detectDelimiter, type CsvRecord, type Delimiter } from "./csv.js";
 import { showCell } from "./terminal.js";
 
@@ -191,7 +191,8 @@ function* decoded(path: string, maxBytes: number, onBom?: (bom: boolean) => void
 function open(path: string, maxBytes: number): number {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // Non-blocking: a FIFO nobody writes to would block a plain open, and the run with it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw new InputError(`Cannot read --file ${showCell(path)}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message}`);

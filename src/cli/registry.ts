@@ -78,6 +78,8 @@ export class JournalRegistry {
 function readRecord(file: string, instance: string): Journals {
   let text: string;
   try {
+    // Only a regular file is read: a FIFO of that name would block the run.
+    if (!statSync(file).isFile()) throw new Error("it is not a regular file");
     text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") return {};

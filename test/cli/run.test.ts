@@ -493,6 +493,19 @@ describe("reruns are per person", () => {
     expect(fifo.stderr).toContain("it is not a regular file");
   });
 
+  it("a list that is a FIFO nobody writes to is refused at once, and leaves the target free for the next run", async () => {
+    const mock = await zapiMock();
+    const dir = workDir();
+    const env = cliEnv(mock.url);
+    const fifo = join(dir, "list.csv");
+    execFileSync("mkfifo", [fifo]);
+    const stuck = await run(add(fifo), env);
+    expect(stuck.code).toBe(2);
+    expect(stuck.stderr).toContain("it is not a regular file");
+    expect((await run(add(list(writtenPhones(1))), env)).code).toBe(0);
+    expect(mock.batches).toEqual([sentPhones(1)]);
+  });
+
   it("another instance's record that cannot be read stops the run, as this instance's own would", async () => {
     const mock = await zapiMock();
     const env = cliEnv(mock.url);
