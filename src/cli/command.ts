@@ -3,13 +3,13 @@
 // (within the daily limit), read the members again, and give each person an outcome.
 // Returns the exit code: 0 the run finished and everyone is where the command was to put
 // them; 1 someone is not, or the run stopped early; 2 bad usage or input, nothing sent.
-import { accessSync, constants, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { accessSync, constants } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { VERSION } from "../../generated/version.js";
 import { createZApiClient, DEFAULT_BASE_URL, ZApiError, type ZApiClient } from "../index.js";
 import { parseCommandLine, TOP_HELP, usage, UsageError, type CommandOptions } from "./args.js";
 import { DailyError, DailyLimit, type Usage } from "./daily.js";
-import { stateDirectory } from "./state.js";
+import { lockTarget, stateDirectory } from "./state.js";
 import { InputError, readInput, type InputList } from "./input.js";
 import { answeredBit, diskWriter, JournalError, loadJournal, openJournal, type Command, type JournalWriter, type LineWriter, type LoadedJournal, type Outcome, type PhoneState } from "./journal.js";
 import { acquireLock, LockError, type Lock } from "./lock.js";
@@ -23,7 +23,7 @@ import { chooseJournal, type JournalChoice } from "./registry.js";
 import { sendBatches, type SendResult } from "./send.js";
 import { IntList } from "./table.js";
 import { showCell, visibleLines } from "./terminal.js";
-import { createRedactor } from "../core/redact.js";
+import { credentialRedactor } from "../core/redact.js";
 
 export interface CommandIO {
   readonly stdout: Output;
@@ -82,13 +82,12 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   // The journal: --journal, the one next to the list, or the one the state folder records
   // for this instance and target (a corrected list saved under another name).
   const instance = io.env["ZAPI_INSTANCE_ID"] || undefined;
-  // One run at a time per command and target on this machine's state folder, whatever the
-  // instance and the list, from before its journals are chosen to its end: another run
-  // could otherwise record and fill a journal this one did not choose to read.
+  // One run at a time per command and target on this machine's state folder, from before
+  // its journals are chosen to its end.
   let targetLock: Lock | undefined;
   let choice: JournalChoice;
   try {
-    if (!options.dryRun && instance !== undefined) targetLock = lockTarget(stateDirectory(io.env), options);
+    if (!options.dryRun && instance !== undefined) targetLock = lockTarget(stateDirectory(io.env), options.command, options.target);
     choice = chooseJournal(options, instance, stateDirectory(io.env), io.writer ?? diskWriter);
   } catch (error) {
     targetLock?.release();
@@ -101,16 +100,6 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
   } finally {
     targetLock?.release();
   }
-}
-
-function lockTarget(directory: string, options: CommandOptions): Lock {
-  try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new LockError(`Cannot create the state folder ${directory}: ${(error as Error).message}`);
-  }
-  const name = `${options.command}-${options.target.kind}-${options.target.id}`.replace(/[^A-Za-z0-9_-]/g, "_");
-  return acquireLock(join(directory, `target-${name}`), { what: `${options.target.kind} ${options.target.id} (another run is sending to it)` });
 }
 
 async function runWithJournal(
@@ -638,8 +627,7 @@ const SCRUBBED_LENGTH = 8;
 
 /** The client's redactor over the credentials as the client sends them (trimmed), every form it knows. */
 export function scrubber(secrets: (string | undefined)[]): (text: string) => string {
-  const kept = secrets.flatMap((secret) => (secret !== undefined && secret.trim().length >= SCRUBBED_LENGTH ? [secret.trim()] : []));
-  return createRedactor(kept).text;
+  return credentialRedactor(secrets, SCRUBBED_LENGTH).text;
 }
 
 /**

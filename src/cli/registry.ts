@@ -161,21 +161,23 @@ export function chooseJournal(
     foreign.push(journal);
     return false;
   };
+  const present = recorded.filter(stillThere);
   // Real paths: a recorded journal later replaced by a link to where it moved is one file.
-  const here = recorded.filter(stillThere).map(realPathAhead).filter(ours);
+  const here = present.map(realPathAhead).filter(ours);
   const elsewhere = recordedOnOtherInstances(options, instance, stateDirectory).filter(ours);
   const besideList = journalsBeside(options);
   const besideHere = besideList.filter((journal) => journal.instance === instance).map((journal) => journal.path);
-  const chosen = options.journal ?? (existsSync(beside) ? beside : (here[0] ?? besideHere[0] ?? beside));
+  const besideExists = existsSync(beside);
+  const chosen = options.journal ?? (besideExists ? beside : (here[0] ?? besideHere[0] ?? beside));
   const path = realPathAhead(chosen);
   const known = [...new Set([...here, ...elsewhere, ...besideList.map((journal) => journal.path)])];
   const also = known.filter((journal) => journal !== path).sort();
   if (also.length > 0) notes.push(`earlier runs for ${target} are also in ${also.join(", ")}, which this run reads too: nobody answered there is sent again`);
-  for (const gone of recorded.filter((journal) => !stillThere(journal))) {
+  for (const gone of recorded.filter((journal) => !present.includes(journal))) {
     notes.push(`the journal recorded for ${target} on this instance, ${gone}, is not there (deleted, or on a share not mounted): people answered only there could be sent again`);
   }
-  const fromRecord = options.journal === undefined && chosen === here[0] && !existsSync(beside);
-  const fromBeside = options.journal === undefined && !fromRecord && chosen === besideHere[0] && !existsSync(beside);
+  const fromRecord = options.journal === undefined && !besideExists && chosen === here[0];
+  const fromBeside = options.journal === undefined && !besideExists && !fromRecord && chosen === besideHere[0];
   return {
     path: chosen,
     also,
@@ -202,18 +204,8 @@ function journalsBeside(options: { readonly command: Command; readonly target: T
   }
   const found = new Map<string, string | undefined>();
   for (const name of names) {
-    const header = firstLine(join(folder, name));
-    if (header === undefined) continue;
-    try {
-      const parsed = JSON.parse(header) as { journal?: unknown; version?: unknown; command?: unknown; target?: { kind?: unknown; id?: unknown }; instance?: unknown };
-      // The first version kept add-participants' journals only, and named no instance.
-      const ofCommand = parsed.journal === JOURNAL_KIND ? parsed.command === options.command : parsed.journal === V1_KIND && parsed.version === 1 && options.command === "add-participants";
-      if (!ofCommand) continue;
-      if (parsed.target?.kind !== options.target.kind || parsed.target?.id !== options.target.id) continue;
-      found.set(realPathAhead(join(folder, name)), typeof parsed.instance === "string" ? parsed.instance : undefined);
-    } catch {
-      // Not a journal of this command: not ours to judge here.
-    }
+    const held = headerOf(join(folder, name));
+    if (held?.command === options.command && sameTarget(held, options.target)) found.set(realPathAhead(join(folder, name)), held.instance);
   }
   return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, instance]) => ({ path, instance }));
 }
@@ -271,22 +263,34 @@ function stillThere(path: string): boolean {
   }
 }
 
+/** What a journal's first line says it holds; undefined when it has no header this command wrote. */
+function headerOf(path: string): { command: unknown; target: { kind?: unknown; id?: unknown } | undefined; instance: string | undefined } | undefined {
+  const line = firstLine(path);
+  if (line === undefined) return undefined;
+  let parsed: { journal?: unknown; version?: unknown; command?: unknown; target?: { kind?: unknown; id?: unknown }; instance?: unknown } | null;
+  try {
+    parsed = JSON.parse(line) as typeof parsed;
+  } catch {
+    return undefined; // Not JSON: loading it says what is wrong.
+  }
+  // The first version kept add-participants' journals only, and named no instance.
+  if (parsed?.journal === V1_KIND && parsed.version === 1) return { command: "add-participants", target: parsed.target, instance: undefined };
+  if (parsed?.journal === JOURNAL_KIND) return { command: parsed.command, target: parsed.target, instance: typeof parsed.instance === "string" ? parsed.instance : undefined };
+  return undefined;
+}
+
+function sameTarget(held: { target: { kind?: unknown; id?: unknown } | undefined }, target: Target): boolean {
+  return held.target?.kind === target.kind && held.target?.id === target.id;
+}
+
 /**
  * What a journal's first line says it holds, against this command and target: "ours",
  * another target's or command's runs (for the plan), or undefined when it has no header yet.
  */
 function heldBy(path: string, options: { readonly command: Command; readonly target: Target }): "ours" | string | undefined {
-  const header = firstLine(path);
-  if (header === undefined) return undefined;
-  let parsed: { journal?: unknown; version?: unknown; command?: unknown; target?: { kind?: unknown; id?: unknown } };
-  try {
-    parsed = JSON.parse(header) as typeof parsed;
-  } catch {
-    return undefined; // Not JSON: loading it says what is wrong.
-  }
-  const command = parsed.journal === V1_KIND ? "add-participants" : parsed.command;
-  if (parsed.journal !== JOURNAL_KIND && parsed.journal !== V1_KIND) return undefined;
-  if (command !== options.command) return `${String(command)}'s runs`;
-  if (parsed.target?.kind !== options.target.kind || parsed.target?.id !== options.target.id) return `the runs for --${String(parsed.target?.kind)} ${String(parsed.target?.id)}`;
+  const held = headerOf(path);
+  if (held === undefined) return undefined;
+  if (held.command !== options.command) return `${String(held.command)}'s runs`;
+  if (!sameTarget(held, options.target)) return `the runs for --${String(held.target?.kind)} ${String(held.target?.id)}`;
   return "ours";
 }

@@ -1,12 +1,12 @@
 // The user's state folder, shared by the daily count (daily.ts) and the record of which
 // journal holds each target's runs (registry.ts): where it is, one file per instance named
-// after the instance id (never a token), a short lock around each change, and files
-// replaced whole so that a reader never sees half of one.
+// after the instance id (never a token), a short lock around each change, files replaced
+// whole so that a reader never sees half of one, and the lock of a target's runs.
 import { closeSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import type { LineWriter } from "./journal.js";
-import { acquireLock, LockError, syncFolder } from "./lock.js";
+import { acquireLock, LockError, syncFolder, type Lock } from "./lock.js";
 
 /** Where the state lives: ZAPI_STATE_DIR, else the platform's per-user state folder. */
 export function stateDirectory(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
@@ -31,12 +31,7 @@ export function instanceFile(directory: string, instance: string, suffix: string
  * folder cannot be made or the lock not taken.
  */
 export function withStateLock<T>(file: string, what: string, action: () => T, fail: (message: string) => Error): T {
-  const directory = dirname(file);
-  try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw fail(`Cannot create the state folder ${directory}: ${(error as Error).message}`);
-  }
+  makeStateFolder(dirname(file), fail);
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -70,4 +65,23 @@ export function replaceFile(path: string, text: string, writer: LineWriter): voi
     throw error;
   }
   syncFolder(path);
+}
+
+function makeStateFolder(directory: string, fail: (message: string) => Error): void {
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw fail(`Cannot create the state folder ${directory}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The lock of one command's runs on one target, for a whole run, whatever the instance:
+ * another run could otherwise record and fill a journal this one did not choose to read.
+ * Not waited for: a run holds it for minutes, and the second one stops (a LockError).
+ */
+export function lockTarget(directory: string, command: string, target: { readonly kind: string; readonly id: string }): Lock {
+  makeStateFolder(directory, (message) => new LockError(message));
+  const name = `${command}-${target.kind}-${target.id}`.replace(/[^A-Za-z0-9_-]/g, "_");
+  return acquireLock(join(directory, `target-${name}`), { what: `${target.kind} ${target.id} (another run is sending to it)` });
 }

@@ -1,6 +1,6 @@
 import { ZApiError } from "../errors/zapi-error.js";
 import type { LogOptions } from "./log.js";
-import { createRedactor } from "./redact.js";
+import { credentialRedactor } from "./redact.js";
 
 /** Where Z-API lives. */
 export const DEFAULT_BASE_URL = "https://api.z-api.io";
@@ -91,10 +91,7 @@ export function hideCredentials<T>(options: ZApiClientOptions | undefined, make:
     if (!(error instanceof ZApiError)) throw error;
     const env = globalThis.process?.env ?? {};
     const given = [options?.token, options?.clientToken, env["ZAPI_TOKEN"], env["ZAPI_CLIENT_TOKEN"]];
-    // Below a few characters a "secret" would blank out ordinary words, and hides nothing.
-    // Half a surrogate pair cannot be encoded, so it cannot come back in any form: skipped.
-    const secrets = given.flatMap((value) => (typeof value === "string" && value.trim().length >= MIN_HIDDEN && !/\p{Cs}/u.test(value) ? [value.trim()] : []));
-    const message = createRedactor(secrets).text(error.message);
+    const message = credentialRedactor(given, MIN_HIDDEN).text(error.message);
     if (message === error.message) throw error;
     throw new ZApiError(message);
   }

@@ -96,6 +96,15 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   return { text, cutText, read, json: (value) => json(value, 0), error: (value) => error(value, 0) };
 }
 
+/**
+ * A redactor over credentials as the client sends them: trimmed, as it trims them. A value
+ * shorter than `minLength` would blank out ordinary words and hides nothing, and half a
+ * surrogate pair cannot be encoded, so cannot come back: both are left out.
+ */
+export function credentialRedactor(values: readonly unknown[], minLength: number): Redactor {
+  return createRedactor(values.flatMap((value) => (typeof value === "string" && value.trim().length >= minLength && !/\p{Cs}/u.test(value) ? [value.trim()] : [])));
+}
+
 /** Cuts redacted text to `max` characters, saying how much was left out. */
 export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
